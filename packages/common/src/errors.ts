@@ -1,0 +1,54 @@
+/** Base of every error this project throws on purpose; `name` is the subclass's name. */
+export class OrderPipelineError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `items.0.quantity`; `(root)` for the value itself. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The value is not an Order; `issues` names every offending field, not only the first. */
+export class OrderValidationError extends OrderPipelineError {
+  constructor(readonly issues: readonly FieldIssue[]) {
+    super(`invalid order: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
+  }
+}
+
+/** An SQS message attribute breaks SQS's rules or this project's contract. */
+export class MessageAttributeError extends OrderPipelineError {
+  constructor(
+    message: string,
+    readonly attributeName?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A string that is not a valid X-Ray trace header; it is never forwarded. */
+export class TraceHeaderError extends OrderPipelineError {
+  constructor(
+    message: string,
+    readonly header: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A required environment variable is missing or malformed. */
+export class ConfigurationError extends OrderPipelineError {
+  constructor(
+    message: string,
+    readonly variable: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Narrows an unknown thrown value to an Error, wrapping anything else. */
+export const toError = (thrown: unknown): Error =>
+  thrown instanceof Error ? thrown : new OrderPipelineError(String(thrown), { cause: thrown });

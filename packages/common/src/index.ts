@@ -1,0 +1,48 @@
+export {
+  ATTRIBUTE,
+  type AttributeValue,
+  attributeValue,
+  buildOrderAttributes,
+  type IncomingOrderAttributes,
+  MAX_MESSAGE_ATTRIBUTES,
+  type OrderAttributes,
+  type OutgoingAttributes,
+  type RecordAttribute,
+  type RecordAttributes,
+  readNumberAttribute,
+  readOrderAttributes,
+  readStringAttribute,
+  toOutgoingAttributes,
+  validateMessageAttributes,
+} from './attributes';
+export { intEnv, intListEnv, requireEnv } from './env';
+export {
+  ConfigurationError,
+  type FieldIssue,
+  MessageAttributeError,
+  OrderPipelineError,
+  OrderValidationError,
+  TraceHeaderError,
+  toError,
+} from './errors';
+export { createLogger, type Logger } from './logger';
+export { isPersonalKey, MASK, maskingReplacer, maskPersonalData } from './masking';
+export {
+  ORDER_CONTENT_TYPE,
+  ORDER_ID_PATTERN,
+  type Order,
+  type OrderItem,
+  type OrderRequest,
+  orderRequestSchema,
+  orderSchema,
+  parseOrder,
+  parseOrderRequest,
+} from './order';
+export { type InspectedMessage, inspectOrderMessage, type OrderMessage } from './orderMessage';
+export {
+  DEAD_LETTER_CLASS,
+  type DeadLetterClass,
+  ORDER_STATUS,
+  type OrderStatus,
+  type StoredOrder,
+} from './orderRecord';

@@ -1,0 +1,9 @@
+export {
+  anOrder,
+  orderRecord,
+  orderRecordAttributes,
+  type RecordOverrides,
+  sqsEvent,
+  sqsRecord,
+  TRACE_HEADER,
+} from './factories';

@@ -1,0 +1,79 @@
+import { OrderValidationError, parseOrder, parseOrderRequest } from '../src';
+import { anOrder } from '../src/testing';
+
+const issuesOf = (input: unknown): string[] => {
+  try {
+    parseOrder(input);
+  } catch (error) {
+    if (error instanceof OrderValidationError) return error.issues.map((issue) => issue.path);
+    throw error;
+  }
+  throw new Error('expected parseOrder to throw');
+};
+
+describe('parseOrder()', () => {
+  it('returns the typed order for a valid one', () => {
+    const order = anOrder();
+
+    const parsed = parseOrder(JSON.parse(JSON.stringify(order)));
+
+    expect(parsed).toEqual(order);
+  });
+
+  it('names every offending field, not only the first', () => {
+    const order = anOrder();
+    const broken = {
+      ...order,
+      storeId: 'seven',
+      customer: {
+        ...order.customer,
+        email: 'not-an-email',
+        address: { ...order.customer.address, country: 'Germany' },
+      },
+      items: [{ sku: 'OK-1', quantity: 0, unitPriceCents: 1.5 }],
+    };
+
+    expect(issuesOf(broken).sort()).toEqual(
+      [
+        'customer.address.country',
+        'customer.email',
+        'items.0.quantity',
+        'items.0.unitPriceCents',
+        'storeId',
+      ].sort(),
+    );
+  });
+
+  it('rejects an order without items', () => {
+    expect(issuesOf({ ...anOrder(), items: [] })).toEqual(['items']);
+  });
+
+  it('rejects a value that is not an object at the root', () => {
+    expect(issuesOf('an order')).toEqual(['(root)']);
+    expect(issuesOf(null)).toEqual(['(root)']);
+  });
+
+  it('requires orderId and createdAt on the queue contract', () => {
+    const { orderId: _orderId, createdAt: _createdAt, ...rest } = anOrder();
+
+    expect(issuesOf(rest).sort()).toEqual(['createdAt', 'orderId']);
+  });
+
+  it('carries a readable message listing each issue', () => {
+    expect(() => parseOrder({ ...anOrder(), currency: 'euro' })).toThrow(
+      /currency: must be an ISO 4217 code/,
+    );
+  });
+});
+
+describe('parseOrderRequest()', () => {
+  it('accepts an order without orderId and createdAt, which ingest assigns', () => {
+    const { orderId: _orderId, createdAt: _createdAt, ...request } = anOrder();
+
+    expect(parseOrderRequest(request)).toEqual(request);
+  });
+
+  it('still rejects a malformed orderId', () => {
+    expect(() => parseOrderRequest({ ...anOrder(), orderId: '../etc/passwd' })).toThrow(OrderValidationError);
+  });
+});

@@ -1,0 +1,105 @@
+import { createSocket, type Socket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { TRACE_HEADER } from '../src/testing';
+import { inSpan, parseTraceHeader, setDaemonAddress } from '../src/tracing';
+
+interface SegmentDocument {
+  name: string;
+  id: string;
+  trace_id: string;
+  parent_id?: string;
+  fault?: boolean;
+  annotations?: Record<string, unknown>;
+}
+
+describe('inSpan()', () => {
+  let daemon: Socket;
+  const received: SegmentDocument[] = [];
+
+  beforeAll(async () => {
+    daemon = createSocket('udp4');
+    daemon.on('message', (message) => {
+      // An emitted datagram is a JSON header line, then the segment document.
+      const [, document] = message.toString('utf8').split('\n');
+      if (document) received.push(JSON.parse(document) as SegmentDocument);
+    });
+    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+    setDaemonAddress(`127.0.0.1:${(daemon.address() as AddressInfo).port}`);
+  });
+
+  afterAll(() => daemon.close());
+
+  beforeEach(() => {
+    received.length = 0;
+  });
+
+  const waitForSegment = async (id: string): Promise<SegmentDocument> => {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const found = received.find((segment) => segment.id === id);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`segment ${id} never reached the daemon`);
+  };
+
+  it("continues the producer's Root and emits an annotated segment document", async () => {
+    const producer = parseTraceHeader(TRACE_HEADER);
+
+    const spanId = await inSpan(
+      { name: 'order-consumer', parentHeader: TRACE_HEADER, annotations: { messageId: 'm-1', storeId: 7 } },
+      async (span) => span.id,
+    );
+
+    const segment = await waitForSegment(spanId);
+    expect(segment).toEqual(
+      expect.objectContaining({
+        name: 'order-consumer',
+        trace_id: producer.root,
+        parent_id: producer.parent,
+      }),
+    );
+    expect(segment.annotations).toEqual({ messageId: 'm-1', storeId: 7, producerTraceId: producer.root });
+  });
+
+  it('starts a new trace when there is no valid parent header', async () => {
+    const { header, traceId, id } = await inSpan(
+      { name: 'ingest-api', parentHeader: 'garbage' },
+      async (span) => ({
+        header: span.header(),
+        traceId: span.traceId,
+        id: span.id,
+      }),
+    );
+
+    expect(parseTraceHeader(header)).toEqual({ root: traceId, parent: id, sampled: '1' });
+    expect(traceId).not.toBe(parseTraceHeader(TRACE_HEADER).root);
+    expect((await waitForSegment(id)).parent_id).toBeUndefined();
+  });
+
+  it('marks the segment as a fault and rethrows when the work throws', async () => {
+    let spanId = '';
+
+    await expect(
+      inSpan({ name: 'order-consumer' }, async (span) => {
+        spanId = span.id;
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+
+    expect((await waitForSegment(spanId)).fault).toBe(true);
+  });
+
+  it('keeps concurrent spans apart', async () => {
+    const ids = await Promise.all(
+      [1, 2, 3].map((n) =>
+        inSpan({ name: 'order-consumer', annotations: { messageId: `m-${n}` } }, async (span) => {
+          await new Promise((resolve) => setTimeout(resolve, 10 * (4 - n)));
+          return span.id;
+        }),
+      ),
+    );
+
+    const segments = await Promise.all(ids.map(waitForSegment));
+    expect(segments.map((segment) => segment.annotations?.messageId)).toEqual(['m-1', 'm-2', 'm-3']);
+  });
+});

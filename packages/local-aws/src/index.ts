@@ -1,0 +1,25 @@
+export {
+  clientConfig,
+  LOCAL_CREDENTIALS,
+  type LocalAws,
+  type LocalAwsOptions,
+  startLocalAws,
+} from './localAws';
+export { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
+export {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_HOST,
+  LOCAL_REGION,
+  type RunningServer,
+  startDynamo,
+  startSqs,
+} from './servers';
+export {
+  type CfnResource,
+  loadServiceConfig,
+  REPO_ROOT,
+  SERVICES,
+  type ServiceConfig,
+  type ServiceName,
+  serviceDir,
+} from './serviceConfig';

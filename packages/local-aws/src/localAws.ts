@@ -1,0 +1,89 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
+import { LOCAL_REGION, type RunningServer, startDynamo, startSqs } from './servers';
+import { type CfnResource, loadServiceConfig, type ServiceName } from './serviceConfig';
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface LocalAws {
+  readonly sqsEndpoint: string;
+  readonly dynamoEndpoint: string;
+  /** Queues by CloudFormation logical id (`OrdersQueue`, `OrdersDeadLetterQueue`). */
+  readonly queues: Record<string, ProvisionedQueue>;
+  /** Table names by logical id (`OrdersTable`, `DeadLettersTable`). */
+  readonly tables: Record<string, string>;
+  readonly sqs: SQSClient;
+  readonly dynamo: DynamoDBClient;
+  /** Environment that points AWS SDK clients at the embedded services. */
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface LocalAwsOptions {
+  /** Services whose CloudFormation resources are created; order-consumer's first (it owns the queues). */
+  services?: readonly ServiceName[];
+  stage?: string;
+  sqsPort?: number;
+  dynamoPort?: number;
+  /** Resources to create instead of reading the services' (e.g. a test's own). */
+  resources?: Record<string, CfnResource>;
+}
+
+export const clientConfig = (endpoint: string) => ({
+  endpoint,
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+});
+
+/**
+ * Starts the embedded SQS and DynamoDB on 127.0.0.1 and creates the services' queues (DLQ first)
+ * and tables from their own CloudFormation resources, so no second copy of their settings exists.
+ */
+export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<LocalAws> => {
+  const services = options.services ?? ['order-consumer'];
+  const configs = options.resources
+    ? []
+    : await Promise.all(services.map((service) => loadServiceConfig(service, options.stage ?? 'local')));
+  const resources: Record<string, CfnResource> = options.resources ?? {};
+  for (const config of configs) Object.assign(resources, config.resources?.Resources ?? {});
+
+  const started: RunningServer[] = [];
+  const stopAll = async () => {
+    await Promise.allSettled(started.map((server) => server.close()));
+  };
+  try {
+    const sqsServer = await startSqs(options.sqsPort ?? 0);
+    started.push(sqsServer);
+    const dynamoServer = await startDynamo(options.dynamoPort ?? 0);
+    started.push(dynamoServer);
+    const sqs = new SQSClient(clientConfig(sqsServer.endpoint));
+    const dynamo = new DynamoDBClient(clientConfig(dynamoServer.endpoint));
+    const queues = await provisionQueues(resources, sqs);
+    const tables = await provisionTables(resources, dynamo);
+    return {
+      sqsEndpoint: sqsServer.endpoint,
+      dynamoEndpoint: dynamoServer.endpoint,
+      queues,
+      tables,
+      sqs,
+      dynamo,
+      env: {
+        AWS_REGION: LOCAL_REGION,
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_SQS: sqsServer.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoServer.endpoint,
+      },
+      stop: async () => {
+        sqs.destroy();
+        dynamo.destroy();
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

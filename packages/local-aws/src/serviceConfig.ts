@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+export const SERVICES = ['order-consumer', 'ingest-api', 'dlq-handler'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+/** The part of a resolved serverless.yml (`sls print`) that the local tooling reads. */
+export interface ServiceConfig {
+  service: string;
+  provider: { region: string; environment?: Record<string, unknown> };
+  functions: Record<string, { handler: string; environment?: Record<string, unknown>; events?: unknown[] }>;
+  resources?: { Resources?: Record<string, CfnResource>; Outputs?: Record<string, unknown> };
+  custom?: Record<string, unknown>;
+}
+
+export const serviceDir = (service: ServiceName): string => join(REPO_ROOT, 'services', service);
+
+const slsBin = (): string => join(REPO_ROOT, 'node_modules', '.bin', 'sls');
+
+/**
+ * The service's configuration with every variable resolved, as `sls print` gives it. Cached under
+ * .local/cache by a hash of the files it depends on (printing takes seconds).
+ */
+export const loadServiceConfig = async (service: ServiceName, stage = 'local'): Promise<ServiceConfig> => {
+  const sources = await Promise.all(
+    [join(serviceDir(service), 'serverless.yml'), join(REPO_ROOT, 'serverless.shared.yml')].map((file) =>
+      readFile(file, 'utf8'),
+    ),
+  );
+  // Values read from the environment (ports, endpoints) are part of the printed config.
+  const envNames = [...new Set(sources.flatMap((source) => [...source.matchAll(/\$\{env:([A-Za-z0-9_]+)/g)]))]
+    .map((match) => match[1] ?? '')
+    .sort();
+  const envValues = envNames.map((name) => `${name}=${process.env[name] ?? ''}`);
+  const key = createHash('sha256')
+    .update([stage, ...sources, ...envValues].join('\0'))
+    .digest('hex')
+    .slice(0, 16);
+  const cacheFile = join(REPO_ROOT, '.local', 'cache', `${service}-${stage}-${key}.json`);
+  try {
+    return JSON.parse(await readFile(cacheFile, 'utf8')) as ServiceConfig;
+  } catch {
+    // not cached yet
+  }
+  const { stdout } = await promisify(execFile)(slsBin(), ['print', '--stage', stage, '--format', 'json'], {
+    cwd: serviceDir(service),
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const config = JSON.parse(stdout) as ServiceConfig;
+  await mkdir(join(REPO_ROOT, '.local', 'cache'), { recursive: true });
+  await writeFile(cacheFile, JSON.stringify(config));
+  return config;
+};

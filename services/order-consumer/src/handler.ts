@@ -1,0 +1,2 @@
+// placeholder until the consumer lands
+export const handler = async (): Promise<{ batchItemFailures: [] }> => ({ batchItemFailures: [] });
