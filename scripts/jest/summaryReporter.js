@@ -2,9 +2,6 @@
 // Prints one plain closing line, `jest: N passed, N failed, N skipped`, that CI can read whatever
 // else the run printed.
 class SummaryReporter {
-  /** @param {unknown} _globalConfig @param {unknown} _options */
-  constructor(_globalConfig, _options) {}
-
   /** @param {unknown} _contexts @param {import('@jest/reporters').AggregatedResult} results */
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;

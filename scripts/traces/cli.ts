@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { readStackInfo } from '../lib/stackInfo';
+import {
+  buildTrees,
+  renderTree,
+  type SegmentDocument,
+  type TraceNode,
+  toNodes,
+  traceIdsOfOrder,
+} from './traceTree';
+
+const USAGE = `Usage: pnpm traces [orderId | traceId] [--json] [--file PATH] [--help]
+
+Prints one order's X-Ray trace as a tree across ingest-api -> order-consumer -> dlq-handler, with each
+segment's service, name, duration and error flag, from the segments the local stack's collector
+received. Without an argument, lists the most recent traces.
+
+Options:
+  --json        machine-readable output
+  --file PATH   read segment documents from PATH (JSON Lines) instead of the running stack's file
+  --help        show this help`;
+
+const readDocuments = async (file: string): Promise<SegmentDocument[]> => {
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new Error(`no trace file at ${file}: is the local stack running (pnpm start)?`);
+  });
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as SegmentDocument];
+      } catch {
+        return [];
+      }
+    });
+};
+
+const recentTraces = (trees: readonly TraceNode[], limit = 20) => {
+  const byTrace = new Map<string, TraceNode[]>();
+  for (const tree of trees) byTrace.set(tree.traceId, [...(byTrace.get(tree.traceId) ?? []), tree]);
+  const collect = (node: TraceNode): TraceNode[] => [node, ...node.children.flatMap(collect)];
+  return [...byTrace.entries()]
+    .map(([traceId, roots]) => {
+      const nodes = roots.flatMap(collect);
+      return {
+        traceId,
+        start: new Date(Math.min(...nodes.map((node) => node.start)) * 1000).toISOString(),
+        services: [...new Set(nodes.map((node) => node.service))],
+        orderId: nodes.find((node) => node.annotations.orderId !== undefined)?.annotations.orderId,
+        errors: nodes.some((node) => node.error),
+      };
+    })
+    .sort((a, b) => b.start.localeCompare(a.start))
+    .slice(0, limit);
+};
+
+export const run = async (argv: string[], out: (text: string) => void): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, file: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    out(USAGE);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError('give at most one orderId or traceId');
+  const file = values.file ?? (await readStackInfo()).tracesFile;
+  const nodes = toNodes(await readDocuments(file));
+  const trees = buildTrees(nodes);
+  const [wanted] = positionals;
+  if (wanted === undefined) {
+    const recent = recentTraces(trees);
+    out(
+      values.json
+        ? JSON.stringify(recent, null, 2)
+        : recent
+            .map(
+              (t) =>
+                `${t.start}  ${t.traceId}  ${t.services.join(' -> ')}${t.orderId ? `  order ${t.orderId}` : ''}${t.errors ? '  [ERROR]' : ''}`,
+            )
+            .join('\n') || 'no traces yet',
+    );
+    return 0;
+  }
+  const traceIds = wanted.startsWith('1-') ? [wanted] : traceIdsOfOrder(nodes, wanted);
+  const selected = trees.filter((tree) => traceIds.includes(tree.traceId));
+  if (selected.length === 0) {
+    process.stderr.write(`no trace found for ${wanted}\n`);
+    return 1;
+  }
+  out(
+    values.json
+      ? JSON.stringify(selected, null, 2)
+      : traceIds
+          .map((id) => `trace ${id}\n${renderTree(selected.filter((tree) => tree.traceId === id))}`)
+          .join('\n\n'),
+  );
+  return 0;
+};
+
+class UsageError extends Error {}
+
+if (require.main === module) {
+  run(process.argv.slice(2), (text) => process.stdout.write(`${text}\n`)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      const usage =
+        error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      process.stderr.write(`${message}${usage ? `\n\n${USAGE}` : ''}\n`);
+      process.exitCode = usage ? 2 : 1;
+    },
+  );
+}
