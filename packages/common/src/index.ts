@@ -46,3 +46,4 @@ export {
   type OrderStatus,
   type StoredOrder,
 } from './orderRecord';
+export { parseQueueArn, type QueueArn, queueUrlFromArn } from './queueUrl';

@@ -7,3 +7,4 @@ export {
   sqsRecord,
   TRACE_HEADER,
 } from './factories';
+export { lambdaContext, lambdaRecordFromMessage } from './lambdaRecord';

@@ -1,0 +1,56 @@
+import { ConfigurationError, intEnv, intListEnv, requireEnv } from '@order-pipeline/common';
+import type { BackoffPolicy } from './backoff';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const SERVICE_NAME = 'order-consumer';
+
+/** Everything the consumer reads from its environment, read once at cold start. */
+export interface ConsumerConfig {
+  ordersTable: string;
+  openStoreIds: ReadonlySet<number>;
+  backoff: BackoffPolicy;
+  metricsNamespace: string;
+  /** The embedded SQS / DynamoDB on the local stage; undefined on AWS. */
+  sqsEndpoint: string | undefined;
+  dynamoEndpoint: string | undefined;
+  /** Fault injection for the chaos suite (see faults.ts); only ever true on the local stage. */
+  chaosFaults: boolean;
+}
+
+const optionalEnv = (name: string, env: Env): string | undefined => {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+};
+
+// CHAOS_FAULTS=on makes records fail on request: refuse it anywhere but the local stage, so that a
+// stray variable can never make a deployed consumer drop into simulated failures.
+const readChaosFaults = (env: Env): boolean => {
+  const value = optionalEnv('CHAOS_FAULTS', env) ?? 'off';
+  if (value !== 'on' && value !== 'off') {
+    throw new ConfigurationError(
+      `environment variable CHAOS_FAULTS must be "on" or "off", got "${value}"`,
+      'CHAOS_FAULTS',
+    );
+  }
+  if (value === 'on' && env.STAGE !== 'local') {
+    throw new ConfigurationError(
+      `CHAOS_FAULTS=on is only allowed on the local stage, not on "${env.STAGE ?? '(unset)'}"`,
+      'CHAOS_FAULTS',
+    );
+  }
+  return value === 'on';
+};
+
+export const readConfig = (env: Env = process.env): ConsumerConfig => ({
+  ordersTable: requireEnv('ORDERS_TABLE', env),
+  openStoreIds: new Set(intListEnv('OPEN_STORE_IDS', env)),
+  backoff: {
+    baseSeconds: intEnv('BACKOFF_BASE_SECONDS', 2, env),
+    maxSeconds: intEnv('BACKOFF_MAX_SECONDS', 300, env),
+  },
+  metricsNamespace: requireEnv('POWERTOOLS_METRICS_NAMESPACE', env),
+  sqsEndpoint: optionalEnv('AWS_ENDPOINT_URL_SQS', env),
+  dynamoEndpoint: optionalEnv('AWS_ENDPOINT_URL_DYNAMODB', env),
+  chaosFaults: readChaosFaults(env),
+});

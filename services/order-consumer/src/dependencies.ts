@@ -1,0 +1,37 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLogger } from '@order-pipeline/common';
+import { captureAwsClient, inSpan } from '@order-pipeline/common/tracing';
+import type { HandlerDependencies } from './batchHandler';
+import { type ConsumerConfig, SERVICE_NAME } from './config';
+import { chaosFaults } from './faults';
+import { createOrderStore } from './orderStore';
+import { createVisibilityChanger } from './visibility';
+
+// An explicit endpoint on the local stage: without one the SQS client would send to the queue
+// URL's host, and both clients must reach the embedded services, never AWS.
+const endpointOf = (endpoint: string | undefined) => (endpoint === undefined ? {} : { endpoint });
+
+/** The real side effects, built once per execution environment and reused by every invocation. */
+export const createDependencies = (config: ConsumerConfig): HandlerDependencies => {
+  // Captured before the document client wraps it: the wrapper shares the client's middleware stack.
+  const dynamo = captureAwsClient(new DynamoDBClient(endpointOf(config.dynamoEndpoint)));
+  const documents = DynamoDBDocumentClient.from(dynamo, {
+    // Optional StoredOrder fields (traceId, correlationId, ...) may be undefined.
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const sqs = captureAwsClient(new SQSClient(endpointOf(config.sqsEndpoint)));
+  return {
+    openStoreIds: config.openStoreIds,
+    backoff: config.backoff,
+    store: createOrderStore(documents, config.ordersTable),
+    visibility: createVisibilityChanger(sqs, config.sqsEndpoint),
+    clock: () => new Date(),
+    logger: createLogger(SERVICE_NAME),
+    metrics: new Metrics({ namespace: config.metricsNamespace, serviceName: SERVICE_NAME }),
+    inSpan,
+    ...(config.chaosFaults ? { faults: chaosFaults } : {}),
+  };
+};

@@ -1,0 +1,244 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  ATTRIBUTE,
+  type InspectedMessage,
+  inspectOrderMessage,
+  ORDER_STATUS,
+  type StoredOrder,
+  toError,
+} from '@order-pipeline/common';
+import { type inSpan, tryParseTraceHeader } from '@order-pipeline/common/tracing';
+import type { SQSRecord } from 'aws-lambda';
+import { type BackoffPolicy, backoffSeconds } from './backoff';
+import { SERVICE_NAME } from './config';
+import { PoisonMessageError } from './errors';
+import type { FaultInjector } from './faults';
+import type { OrderStore } from './orderStore';
+import { isTransientError } from './transientErrors';
+import type { VisibilityChanger } from './visibility';
+
+/** What became of a record: the first two succeed (the record is deleted), the rest fail it. */
+export const RECORD_OUTCOME = {
+  processed: 'processed',
+  duplicate: 'duplicate',
+  poison: 'poison',
+  transient: 'transient',
+  failed: 'failed',
+} as const;
+export type RecordOutcome = (typeof RECORD_OUTCOME)[keyof typeof RECORD_OUTCOME];
+type SuccessOutcome = typeof RECORD_OUTCOME.processed | typeof RECORD_OUTCOME.duplicate;
+
+/** CloudWatch metric (EMF, Count) emitted once per record with that outcome. */
+export const OUTCOME_METRIC = {
+  processed: 'OrdersProcessed',
+  duplicate: 'DuplicateDeliveries',
+  poison: 'PoisonMessages',
+  transient: 'TransientFailures',
+  failed: 'UnexpectedFailures',
+} as const satisfies Record<RecordOutcome, string>;
+
+/** The fields of the one log line written per record. */
+export type RecordLogFields = {
+  messageId: string;
+  orderId: string | undefined;
+  storeId: number | undefined;
+  correlationId: string | undefined;
+  /** The producer's trace id (Root of the record's AWSTraceHeader). */
+  traceId: string | undefined;
+  receiveCount: number;
+  outcome?: RecordOutcome;
+  [detail: string]: unknown;
+};
+
+export interface RecordLogger {
+  info(message: string, fields: RecordLogFields): void;
+  warn(message: string, fields: RecordLogFields): void;
+  error(message: string, fields: RecordLogFields): void;
+}
+
+export interface OutcomeMetrics {
+  addMetric(name: string, unit: typeof MetricUnit.Count, value: number): void;
+}
+
+/** Everything processRecord touches outside itself, so that tests pass plain fakes. */
+export interface RecordDependencies {
+  openStoreIds: ReadonlySet<number>;
+  backoff: BackoffPolicy;
+  store: OrderStore;
+  visibility: VisibilityChanger;
+  clock: () => Date;
+  logger: RecordLogger;
+  metrics: OutcomeMetrics;
+  inSpan: typeof inSpan;
+  /** Chaos faults, local stage only (see faults.ts); absent in production. */
+  faults?: FaultInjector;
+}
+
+type Inspection = InspectedMessage | { ok: false; unexpected: unknown };
+
+// Lambda always sets these, but a record that lacks them must still fail cleanly, not crash the batch.
+const receiveCountOf = (record: SQSRecord): number => {
+  const count = Number(record.attributes?.ApproximateReceiveCount);
+  return Number.isInteger(count) && count >= 1 ? count : 1;
+};
+
+const attributeValue = (record: SQSRecord, name: string, type: 'String' | 'Number'): string | undefined => {
+  const attribute = record.messageAttributes?.[name];
+  return attribute?.dataType?.startsWith(type) ? attribute.stringValue : undefined;
+};
+
+/** What can be said of any record, however malformed; refined once the message is inspected. */
+const describeRecord = (record: SQSRecord, inspection: Inspection): RecordLogFields => {
+  const storeId = Number(attributeValue(record, ATTRIBUTE.storeId, 'Number'));
+  const fields: RecordLogFields = {
+    messageId: record.messageId,
+    orderId: undefined,
+    storeId: Number.isFinite(storeId) ? storeId : undefined,
+    correlationId: attributeValue(record, ATTRIBUTE.correlationId, 'String'),
+    traceId: tryParseTraceHeader(record.attributes?.AWSTraceHeader)?.root,
+    receiveCount: receiveCountOf(record),
+  };
+  if (inspection.ok) {
+    fields.orderId = inspection.order.orderId;
+    fields.storeId = inspection.order.storeId;
+  } else if ('orderId' in inspection) {
+    fields.orderId = inspection.orderId;
+  }
+  return fields;
+};
+
+const inspect = (record: SQSRecord, openStoreIds: ReadonlySet<number>): Inspection => {
+  try {
+    return inspectOrderMessage(record, openStoreIds);
+  } catch (unexpected) {
+    return { ok: false, unexpected };
+  }
+};
+
+const count = (deps: RecordDependencies, outcome: RecordOutcome): void => {
+  deps.metrics.addMetric(OUTCOME_METRIC[outcome], MetricUnit.Count, 1);
+};
+
+const errorFields = (thrown: unknown) => {
+  const error = toError(thrown);
+  return { errorName: error.name, errorMessage: error.message };
+};
+
+const storeOrder = async (
+  record: SQSRecord,
+  inspection: Inspection,
+  fields: RecordLogFields,
+  deps: RecordDependencies,
+): Promise<SuccessOutcome> => {
+  if (!inspection.ok) {
+    if ('unexpected' in inspection) throw inspection.unexpected;
+    throw new PoisonMessageError(inspection.classification, inspection.reason);
+  }
+  deps.faults?.inject(record, fields.receiveCount);
+  const now = deps.clock().toISOString();
+  const item: StoredOrder = {
+    orderId: inspection.order.orderId,
+    status: ORDER_STATUS.processed,
+    storeId: inspection.attributes.storeId,
+    order: inspection.order,
+    messageId: record.messageId,
+    traceId: fields.traceId,
+    correlationId: inspection.attributes.correlationId,
+    receiveCount: fields.receiveCount,
+    processedAt: now,
+    updatedAt: now,
+  };
+  const result = await deps.store.putOrder(item);
+  return result === 'created' ? RECORD_OUTCOME.processed : RECORD_OUTCOME.duplicate;
+};
+
+const reportSuccess = (outcome: SuccessOutcome, fields: RecordLogFields, deps: RecordDependencies): void => {
+  deps.logger.info(
+    outcome === RECORD_OUTCOME.processed ? 'order processed' : 'duplicate delivery: order already stored',
+    { ...fields, outcome },
+  );
+  count(deps, outcome);
+};
+
+/**
+ * Delays the record's next delivery by its back-off. A failure here is logged with the record's
+ * line and otherwise ignored: the record still fails, and comes back after the queue's own
+ * visibility timeout instead.
+ */
+const backOff = async (record: SQSRecord, fields: RecordLogFields, deps: RecordDependencies) => {
+  const retryInSeconds = backoffSeconds(fields.receiveCount, deps.backoff);
+  try {
+    await deps.visibility.changeVisibility(record, retryInSeconds);
+    return { retryInSeconds, visibilityChanged: true };
+  } catch (error) {
+    const { errorName, errorMessage } = errorFields(error);
+    return {
+      retryInSeconds,
+      visibilityChanged: false,
+      visibilityErrorName: errorName,
+      visibilityErrorMessage: errorMessage,
+    };
+  }
+};
+
+/** Logs and counts a failed record; returns what to reject with (the record is never deleted). */
+const reportFailure = async (
+  error: unknown,
+  record: SQSRecord,
+  fields: RecordLogFields,
+  deps: RecordDependencies,
+): Promise<unknown> => {
+  if (error instanceof PoisonMessageError) {
+    deps.logger.warn('poison message: failing it until the redrive policy moves it to the DLQ', {
+      ...fields,
+      outcome: RECORD_OUTCOME.poison,
+      classification: error.classification,
+      reason: error.reason,
+    });
+    count(deps, RECORD_OUTCOME.poison);
+    return error;
+  }
+  if (isTransientError(error)) {
+    const backoff = await backOff(record, fields, deps);
+    deps.logger.warn('transient failure: record will be retried after its back-off', {
+      ...fields,
+      outcome: RECORD_OUTCOME.transient,
+      ...backoff,
+      ...errorFields(error),
+    });
+    count(deps, RECORD_OUTCOME.transient);
+    return error;
+  }
+  deps.logger.error('record failed unexpectedly', {
+    ...fields,
+    outcome: RECORD_OUTCOME.failed,
+    ...errorFields(error),
+  });
+  count(deps, RECORD_OUTCOME.failed);
+  return error;
+};
+
+/**
+ * Processes one SQS record: resolves with `processed` or `duplicate` (the record may be deleted),
+ * rejects for a poison message, a transient failure (after setting its back-off) or anything
+ * unexpected (the record returns to the queue). Writes one log line and one metric per record,
+ * inside a trace span that continues the producer's trace.
+ */
+export const processRecord = async (record: SQSRecord, deps: RecordDependencies): Promise<SuccessOutcome> => {
+  const inspection = inspect(record, deps.openStoreIds);
+  const fields = describeRecord(record, inspection);
+  const span = {
+    name: SERVICE_NAME,
+    parentHeader: record.attributes?.AWSTraceHeader,
+    annotations: { messageId: fields.messageId, orderId: fields.orderId, storeId: fields.storeId },
+  };
+  return deps.inSpan(span, async () => {
+    try {
+      const outcome = await storeOrder(record, inspection, fields, deps);
+      reportSuccess(outcome, fields, deps);
+      return outcome;
+    } catch (error) {
+      throw await reportFailure(error, record, fields, deps);
+    }
+  });
+};

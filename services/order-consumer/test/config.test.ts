@@ -1,0 +1,62 @@
+import { ConfigurationError } from '@order-pipeline/common';
+import { readConfig } from '../src/config';
+
+const baseEnv = {
+  ORDERS_TABLE: 'order-pipeline-test-orders',
+  OPEN_STORE_IDS: '1, 2,3',
+  POWERTOOLS_METRICS_NAMESPACE: 'OrderPipeline',
+};
+
+describe('readConfig()', () => {
+  it('reads the table, the open stores and the metrics namespace, with default back-off and no endpoints', () => {
+    expect(readConfig(baseEnv)).toEqual({
+      ordersTable: 'order-pipeline-test-orders',
+      openStoreIds: new Set([1, 2, 3]),
+      backoff: { baseSeconds: 2, maxSeconds: 300 },
+      metricsNamespace: 'OrderPipeline',
+      sqsEndpoint: undefined,
+      dynamoEndpoint: undefined,
+      chaosFaults: false,
+    });
+  });
+
+  it('reads the back-off and the embedded endpoints of the local stage', () => {
+    const config = readConfig({
+      ...baseEnv,
+      BACKOFF_BASE_SECONDS: '1',
+      BACKOFF_MAX_SECONDS: '4',
+      AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
+    });
+
+    expect(config.backoff).toEqual({ baseSeconds: 1, maxSeconds: 4 });
+    expect(config.sqsEndpoint).toBe('http://127.0.0.1:9324');
+    expect(config.dynamoEndpoint).toBe('http://127.0.0.1:8000');
+  });
+
+  it.each(['ORDERS_TABLE', 'OPEN_STORE_IDS', 'POWERTOOLS_METRICS_NAMESPACE'])(
+    'fails fast naming %s when it is missing',
+    (name) => {
+      const env: Record<string, string> = { ...baseEnv };
+      delete env[name];
+
+      expect(() => readConfig(env)).toThrow(ConfigurationError);
+      expect(() => readConfig(env)).toThrow(name);
+    },
+  );
+
+  it('turns chaos faults on only on the local stage', () => {
+    expect(readConfig({ ...baseEnv, STAGE: 'local', CHAOS_FAULTS: 'on' }).chaosFaults).toBe(true);
+    expect(readConfig({ ...baseEnv, STAGE: 'local', CHAOS_FAULTS: 'off' }).chaosFaults).toBe(false);
+  });
+
+  it.each(['prod', 'dev', undefined])('refuses CHAOS_FAULTS=on on stage %p', (stage) => {
+    expect(() => readConfig({ ...baseEnv, STAGE: stage, CHAOS_FAULTS: 'on' })).toThrow(
+      'CHAOS_FAULTS=on is only allowed on the local stage',
+    );
+  });
+
+  it('refuses a CHAOS_FAULTS value other than on or off', () => {
+    expect(() => readConfig({ ...baseEnv, STAGE: 'local', CHAOS_FAULTS: 'yes' })).toThrow(ConfigurationError);
+  });
+});

@@ -1,0 +1,246 @@
+import { createSocket, type Socket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ORDER_STATUS, type StoredOrder } from '@order-pipeline/common';
+import { anOrder, lambdaContext, sqsEvent, TRACE_HEADER } from '@order-pipeline/common/testing';
+import { parseTraceHeader, setDaemonAddress } from '@order-pipeline/common/tracing';
+import { type LocalAws, loadServiceConfig, startLocalAws } from '@order-pipeline/local-aws';
+import { createHandler } from '../src/batchHandler';
+import { readConfig } from '../src/config';
+import { createDependencies } from '../src/dependencies';
+import type { OrderStore } from '../src/orderStore';
+import {
+  type BatchHandler,
+  invokeLikeLambda,
+  type Queue,
+  receiveRecords,
+  sendOrder,
+} from './helpers/lambdaDriver';
+import { captureOutput } from './helpers/output';
+
+interface SegmentDocument {
+  name: string;
+  trace_id: string;
+  parent_id?: string;
+  annotations?: Record<string, unknown>;
+}
+
+describe('processOrders against the embedded SQS and DynamoDB', () => {
+  let local: LocalAws;
+  let queue: Queue;
+  let dlq: Queue;
+  let documents: DynamoDBDocumentClient;
+  let handler: BatchHandler;
+  let daemon: Socket;
+  const segments: SegmentDocument[] = [];
+  const savedEnv: Record<string, string | undefined> = {};
+
+  const setEnv = (env: Record<string, string>) => {
+    for (const [name, value] of Object.entries(env)) {
+      if (!(name in savedEnv)) savedEnv[name] = process.env[name];
+      process.env[name] = value;
+    }
+  };
+
+  beforeAll(async () => {
+    local = await startLocalAws({ services: ['order-consumer'] });
+    const { OrdersQueue, OrdersDeadLetterQueue } = local.queues;
+    if (!OrdersQueue || !OrdersDeadLetterQueue) throw new Error('order-consumer queues were not created');
+    queue = OrdersQueue;
+    dlq = OrdersDeadLetterQueue;
+    documents = DynamoDBDocumentClient.from(local.dynamo);
+
+    // The function's environment as `sls offline --stage local` gives it, pointed at this test's
+    // embedded services.
+    const service = await loadServiceConfig('order-consumer', 'local');
+    const functionEnv = { ...service.provider.environment, ...service.functions.processOrders?.environment };
+    setEnv({
+      ...Object.fromEntries(Object.entries(functionEnv).map(([name, value]) => [name, String(value)])),
+      ...local.env,
+      ORDERS_TABLE: local.tables.OrdersTable ?? '',
+    });
+
+    daemon = createSocket('udp4');
+    daemon.on('message', (message) => {
+      const [, document] = message.toString('utf8').split('\n');
+      if (document) segments.push(JSON.parse(document) as SegmentDocument);
+    });
+    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+    setDaemonAddress(`127.0.0.1:${(daemon.address() as AddressInfo).port}`);
+
+    ({ handler } = await import('../src/handler'));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const [name, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await local?.stop();
+    await new Promise<void>((resolve) => (daemon ? daemon.close(() => resolve()) : resolve()));
+  });
+
+  const storedOrder = async (orderId: string): Promise<StoredOrder | undefined> => {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: local.tables.OrdersTable, Key: { orderId }, ConsistentRead: true }),
+    );
+    return Item as StoredOrder | undefined;
+  };
+
+  const itemsFor = async (orderId: string): Promise<number> => {
+    const { Items = [] } = await documents.send(new ScanCommand({ TableName: local.tables.OrdersTable }));
+    return Items.filter((item) => item.orderId === orderId).length;
+  };
+
+  const waitForSegment = async (messageId: string): Promise<SegmentDocument> => {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const found = segments.find((segment) => segment.annotations?.messageId === messageId);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`no segment for message ${messageId} reached the daemon`);
+  };
+
+  it("processes an order once although the same message is delivered twice, continuing the producer's trace", async () => {
+    const output = captureOutput();
+    const order = anOrder();
+    const messageId = await sendOrder(local.sqs, queue, order);
+
+    // First delivery: processed, but its deletion is lost (the message comes back, as SQS allows).
+    const [first] = await receiveRecords(local.sqs, queue, { max: 1, visibilityTimeout: 0 });
+    const firstResponse = await handler(sqsEvent(first ? [first] : []), lambdaContext());
+    const [second] = await receiveRecords(local.sqs, queue, { max: 1 });
+    const failed = await invokeLikeLambda(handler, local.sqs, queue, second ? [second] : []);
+
+    expect(first?.messageId).toBe(messageId);
+    expect(firstResponse.batchItemFailures).toEqual([]);
+    expect(second?.messageId).toBe(messageId);
+    expect(second?.attributes.ApproximateReceiveCount).toBe('2');
+    expect(failed).toEqual([]);
+    expect(await itemsFor(order.orderId)).toBe(1);
+    expect(await storedOrder(order.orderId)).toEqual(
+      expect.objectContaining({
+        status: ORDER_STATUS.processed,
+        order,
+        messageId,
+        receiveCount: 1,
+        traceId: parseTraceHeader(TRACE_HEADER).root,
+        correlationId: `corr-${order.orderId}`,
+      }),
+    );
+    const outcomes = output
+      .json()
+      .filter((line) => line.messageId === messageId)
+      .map((line) => line.outcome);
+    expect(outcomes).toEqual(['processed', 'duplicate']);
+    const text = output.lines().join('\n');
+    for (const secret of [order.customer.name, order.customer.email, order.customer.address.line1]) {
+      expect(text).not.toContain(secret);
+    }
+    const segment = await waitForSegment(messageId);
+    expect(segment).toEqual(
+      expect.objectContaining({ name: 'order-consumer', trace_id: parseTraceHeader(TRACE_HEADER).root }),
+    );
+    expect(segment.annotations).toEqual(
+      expect.objectContaining({ orderId: order.orderId, storeId: order.storeId }),
+    );
+  });
+
+  it('stores one order when two messages carry the same order in one batch', async () => {
+    captureOutput();
+    const order = anOrder();
+    await sendOrder(local.sqs, queue, order);
+    await sendOrder(local.sqs, queue, order);
+
+    const records = await receiveRecords(local.sqs, queue, { max: 2 });
+    const failed = await invokeLikeLambda(handler, local.sqs, queue, records);
+
+    expect(records).toHaveLength(2);
+    expect(failed).toEqual([]);
+    expect(await itemsFor(order.orderId)).toBe(1);
+    expect(await receiveRecords(local.sqs, queue, { max: 1, waitSeconds: 0 })).toEqual([]);
+  });
+
+  it('lets a poison message reach the DLQ through the redrive policy after exactly maxReceiveCount receives', async () => {
+    const output = captureOutput();
+    const { Attributes } = await local.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queue.url, AttributeNames: ['RedrivePolicy'] }),
+    );
+    const { maxReceiveCount } = JSON.parse(Attributes?.RedrivePolicy ?? '{}') as { maxReceiveCount: number };
+    const order = anOrder();
+    const messageId = await sendOrder(local.sqs, queue, order, { storeId: null });
+
+    // A zero visibility on receive spares the test the queue's 30 s visibility timeout; the
+    // receive count, which drives the redrive, is the same.
+    const receiveCounts: string[] = [];
+    for (let receive = 1; receive <= maxReceiveCount; receive++) {
+      const records = await receiveRecords(local.sqs, queue, { max: 1, visibilityTimeout: 0 });
+      expect(records.map((record) => record.messageId)).toEqual([messageId]);
+      receiveCounts.push(records[0]?.attributes.ApproximateReceiveCount ?? '');
+      expect(await invokeLikeLambda(handler, local.sqs, queue, records)).toEqual([messageId]);
+    }
+    const afterLast = await receiveRecords(local.sqs, queue, { max: 1, waitSeconds: 0 });
+    const deadLetters = await receiveRecords(local.sqs, dlq, { max: 1 });
+
+    expect(maxReceiveCount).toBeGreaterThan(1);
+    expect(receiveCounts).toEqual(Array.from({ length: maxReceiveCount }, (_, index) => String(index + 1)));
+    expect(afterLast).toEqual([]);
+    expect(deadLetters.map((record) => record.messageId)).toEqual([messageId]);
+    expect(deadLetters[0]?.body).toBe(JSON.stringify(order));
+    expect(await storedOrder(order.orderId)).toBeUndefined();
+    const poisonLines = output.json().filter((line) => line.messageId === messageId);
+    expect(poisonLines).toHaveLength(maxReceiveCount);
+    expect(
+      poisonLines.every((line) => line.outcome === 'poison' && line.classification === 'missing-store-id'),
+    ).toBe(true);
+  });
+
+  it('retries a transient failure after its back-off and then stores the order', async () => {
+    const output = captureOutput();
+    const deps = createDependencies(readConfig());
+    let attempts = 0;
+    // DynamoDB throttles the first write only.
+    const throttleFirstWrite: OrderStore = {
+      putOrder: async (item) => {
+        attempts++;
+        if (attempts === 1) {
+          throw new ProvisionedThroughputExceededException({
+            message: 'The level of configured provisioned throughput for the table was exceeded.',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return deps.store.putOrder(item);
+      },
+    };
+    const retryingHandler = createHandler({ ...deps, store: throttleFirstWrite });
+    const order = anOrder();
+    const messageId = await sendOrder(local.sqs, queue, order);
+
+    // The queue's own visibility timeout (30 s) applies on receive: only the handler's back-off
+    // (ChangeMessageVisibility to BACKOFF_BASE_SECONDS = 1 s) brings the message back within the wait.
+    const firstFailed = await invokeLikeLambda(
+      retryingHandler,
+      local.sqs,
+      queue,
+      await receiveRecords(local.sqs, queue, { max: 1 }),
+    );
+    const retried = await receiveRecords(local.sqs, queue, { max: 1, waitSeconds: 5 });
+    const retryFailed = await invokeLikeLambda(retryingHandler, local.sqs, queue, retried);
+
+    expect(firstFailed).toEqual([messageId]);
+    expect(retried.map((record) => record.messageId)).toEqual([messageId]);
+    // Real SQS would say 2; local-aws-sqs 2.0.2 also counts the ChangeMessageVisibility as a receive.
+    const receiveCount = Number(retried[0]?.attributes.ApproximateReceiveCount);
+    expect(receiveCount).toBeGreaterThan(1);
+    expect(retryFailed).toEqual([]);
+    expect(await storedOrder(order.orderId)).toEqual(expect.objectContaining({ receiveCount, messageId }));
+    expect(await receiveRecords(local.sqs, queue, { max: 1, waitSeconds: 0 })).toEqual([]);
+    expect(await receiveRecords(local.sqs, dlq, { max: 1, waitSeconds: 0 })).toEqual([]);
+    const transient = output
+      .json()
+      .find((line) => line.messageId === messageId && line.outcome === 'transient');
+    expect(transient).toEqual(expect.objectContaining({ retryInSeconds: 1, visibilityChanged: true }));
+  });
+});

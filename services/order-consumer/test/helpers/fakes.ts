@@ -1,0 +1,110 @@
+import { ORDER_STATUS, type Order, type StoredOrder } from '@order-pipeline/common';
+import type { inSpan, Span, SpanOptions } from '@order-pipeline/common/tracing';
+import type { FaultInjector } from '../../src/faults';
+import type { OrderStore, PutOrderResult } from '../../src/orderStore';
+import type { RecordDependencies, RecordLogFields } from '../../src/processRecord';
+import type { RecordHandle, VisibilityChanger } from '../../src/visibility';
+
+export const OPEN_STORE_IDS: ReadonlySet<number> = new Set([1, 2, 3, 7]);
+export const NOW = new Date('2026-11-22T12:00:00.000Z');
+
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  fields: RecordLogFields;
+}
+
+/** An orders table in memory with the conditional put's semantics, and errors to throw on request. */
+export class FakeOrderStore implements OrderStore {
+  readonly items = new Map<string, StoredOrder>();
+  readonly attempts: StoredOrder[] = [];
+  readonly failNext: unknown[] = [];
+  /** Errors to throw for given orderIds, on every attempt. */
+  readonly failures = new Map<string, unknown>();
+
+  async putOrder(item: StoredOrder): Promise<PutOrderResult> {
+    this.attempts.push(item);
+    if (this.failNext.length > 0) throw this.failNext.shift();
+    if (this.failures.has(item.orderId)) throw this.failures.get(item.orderId);
+    if (this.items.has(item.orderId)) return 'duplicate';
+    this.items.set(item.orderId, item);
+    return 'created';
+  }
+}
+
+export class FakeVisibility implements VisibilityChanger {
+  readonly changes: Array<{ record: RecordHandle; seconds: number }> = [];
+  failWith: unknown;
+
+  async changeVisibility(record: RecordHandle, seconds: number): Promise<void> {
+    this.changes.push({ record, seconds });
+    if (this.failWith !== undefined) throw this.failWith;
+  }
+}
+
+const fakeSpan = (options: SpanOptions): Span => ({
+  traceId: 'fake-trace',
+  id: 'fake-span',
+  sampled: true,
+  annotate: () => undefined,
+  metadata: () => undefined,
+  fail: () => undefined,
+  header: () => options.parentHeader ?? '',
+});
+
+export interface Fakes {
+  deps: RecordDependencies;
+  store: FakeOrderStore;
+  visibility: FakeVisibility;
+  logs: LogLine[];
+  metrics: Array<{ name: string; value: number }>;
+  spans: SpanOptions[];
+}
+
+/** Plain fakes for every dependency of processRecord; override any of them. */
+export const fakeDependencies = (overrides: Partial<RecordDependencies> = {}): Fakes => {
+  const store = new FakeOrderStore();
+  const visibility = new FakeVisibility();
+  const logs: LogLine[] = [];
+  const metrics: Array<{ name: string; value: number }> = [];
+  const spans: SpanOptions[] = [];
+  const runInSpan: typeof inSpan = async (options, work) => {
+    spans.push(options);
+    return work(fakeSpan(options));
+  };
+  const deps: RecordDependencies = {
+    openStoreIds: OPEN_STORE_IDS,
+    backoff: { baseSeconds: 2, maxSeconds: 300 },
+    store,
+    visibility,
+    clock: () => NOW,
+    logger: {
+      info: (message, fields) => logs.push({ level: 'info', message, fields }),
+      warn: (message, fields) => logs.push({ level: 'warn', message, fields }),
+      error: (message, fields) => logs.push({ level: 'error', message, fields }),
+    },
+    metrics: { addMetric: (name, _unit, value) => metrics.push({ name, value }) },
+    inSpan: runInSpan,
+    ...overrides,
+  };
+  return { deps, store, visibility, logs, metrics, spans };
+};
+
+/** A fault injector that throws `error` for every record. */
+export const alwaysFailing = (error: unknown): FaultInjector => ({
+  inject: () => {
+    throw error;
+  },
+});
+
+/** The item a processed `order` left in the table. */
+export const storedOrder = (order: Order): StoredOrder => ({
+  orderId: order.orderId,
+  status: ORDER_STATUS.processed,
+  storeId: order.storeId,
+  order,
+  messageId: 'an-earlier-message',
+  receiveCount: 1,
+  processedAt: NOW.toISOString(),
+  updatedAt: NOW.toISOString(),
+});

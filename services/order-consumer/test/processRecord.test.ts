@@ -1,0 +1,339 @@
+import {
+  ConditionalCheckFailedException,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
+import { ReceiptHandleIsInvalid } from '@aws-sdk/client-sqs';
+import { DEAD_LETTER_CLASS, ORDER_STATUS } from '@order-pipeline/common';
+import {
+  anOrder,
+  orderRecord,
+  orderRecordAttributes,
+  sqsRecord,
+  TRACE_HEADER,
+} from '@order-pipeline/common/testing';
+import { parseTraceHeader } from '@order-pipeline/common/tracing';
+import { PoisonMessageError, SimulatedCrashError } from '../src/errors';
+import { chaosFaults } from '../src/faults';
+import { OUTCOME_METRIC, processRecord } from '../src/processRecord';
+import { fakeDependencies, NOW } from './helpers/fakes';
+
+const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:000000000000:order-consumer-test-orders';
+const PRODUCER_ROOT = parseTraceHeader(TRACE_HEADER).root;
+
+const throttled = () =>
+  new ProvisionedThroughputExceededException({
+    message: 'Rate exceeded',
+    $metadata: { httpStatusCode: 400 },
+  });
+
+describe('processRecord()', () => {
+  describe('a valid order', () => {
+    it('writes it once as a PROCESSED StoredOrder and resolves as processed', async () => {
+      const { deps, store } = fakeDependencies();
+      const order = anOrder({ storeId: 3 });
+      const record = orderRecord(order, { attributes: { ApproximateReceiveCount: '2' } });
+
+      const outcome = await processRecord(record, deps);
+
+      expect(outcome).toBe('processed');
+      expect(store.attempts).toEqual([
+        {
+          orderId: order.orderId,
+          status: ORDER_STATUS.processed,
+          storeId: 3,
+          order,
+          messageId: record.messageId,
+          traceId: PRODUCER_ROOT,
+          correlationId: 'corr-0001',
+          receiveCount: 2,
+          processedAt: NOW.toISOString(),
+          updatedAt: NOW.toISOString(),
+        },
+      ]);
+    });
+
+    it('writes one log line with the outcome and the record identifiers, and counts it', async () => {
+      const { deps, logs, metrics } = fakeDependencies();
+      const order = anOrder();
+      const record = orderRecord(order);
+
+      await processRecord(record, deps);
+
+      expect(logs).toEqual([
+        {
+          level: 'info',
+          message: 'order processed',
+          fields: {
+            outcome: 'processed',
+            messageId: record.messageId,
+            orderId: order.orderId,
+            storeId: order.storeId,
+            correlationId: 'corr-0001',
+            traceId: PRODUCER_ROOT,
+            receiveCount: 1,
+          },
+        },
+      ]);
+      expect(metrics).toEqual([{ name: OUTCOME_METRIC.processed, value: 1 }]);
+    });
+
+    it("runs inside a span that continues the producer's trace, annotated with the record's ids", async () => {
+      const { deps, spans } = fakeDependencies();
+      const order = anOrder();
+      const record = orderRecord(order);
+
+      await processRecord(record, deps);
+
+      expect(spans).toEqual([
+        {
+          name: 'order-consumer',
+          parentHeader: TRACE_HEADER,
+          annotations: { messageId: record.messageId, orderId: order.orderId, storeId: order.storeId },
+        },
+      ]);
+    });
+
+    it('stores no trace id when the record carries no AWSTraceHeader', async () => {
+      const { deps, store } = fakeDependencies();
+      const record = orderRecord(anOrder(), { attributes: { AWSTraceHeader: undefined } });
+
+      await processRecord(record, deps);
+
+      expect(store.attempts[0]?.traceId).toBeUndefined();
+    });
+  });
+
+  describe('a duplicate delivery', () => {
+    it('succeeds without writing a second order, logged and counted as a duplicate', async () => {
+      const { deps, store, logs, metrics } = fakeDependencies();
+      const order = anOrder();
+      await processRecord(orderRecord(order), deps);
+      const redelivery = orderRecord(order);
+
+      const outcome = await processRecord(redelivery, deps);
+
+      expect(outcome).toBe('duplicate');
+      expect(store.items.size).toBe(1);
+      expect(logs[1]).toEqual(
+        expect.objectContaining({
+          level: 'info',
+          fields: expect.objectContaining({ outcome: 'duplicate', messageId: redelivery.messageId }),
+        }),
+      );
+      expect(metrics[1]).toEqual({ name: OUTCOME_METRIC.duplicate, value: 1 });
+    });
+  });
+
+  describe('a poison message', () => {
+    const order = anOrder({ storeId: 7 });
+    it.each([
+      [
+        'has no store_id attribute',
+        orderRecord(order, { messageAttributes: orderRecordAttributes(null) }),
+        DEAD_LETTER_CLASS.missingStoreId,
+      ],
+      [
+        'has no message attributes at all',
+        orderRecord(order, { messageAttributes: {} }),
+        DEAD_LETTER_CLASS.missingStoreId,
+      ],
+      [
+        'has a body that is not JSON',
+        sqsRecord({ body: '{"orderId": "ord-1",' }),
+        DEAD_LETTER_CLASS.unparseable,
+      ],
+      [
+        'has a body that is not an Order',
+        sqsRecord({ body: JSON.stringify({ orderId: 'ord-1', storeId: 7 }) }),
+        DEAD_LETTER_CLASS.invalidOrder,
+      ],
+      [
+        'has a store_id that disagrees with the body',
+        orderRecord(order, { messageAttributes: orderRecordAttributes(3) }),
+        DEAD_LETTER_CLASS.invalidOrder,
+      ],
+      [
+        'comes from a store that is not open',
+        orderRecord(anOrder({ storeId: 99 })),
+        DEAD_LETTER_CLASS.storeNotOpen,
+      ],
+    ])(
+      'fails when it %s, writing nothing and leaving the back-off to the redrive policy',
+      async (_, record, classification) => {
+        const { deps, store, visibility } = fakeDependencies();
+
+        const outcome = processRecord(record, deps);
+
+        await expect(outcome).rejects.toBeInstanceOf(PoisonMessageError);
+        await expect(outcome).rejects.toMatchObject({ classification });
+        expect(store.attempts).toEqual([]);
+        expect(visibility.changes).toEqual([]);
+      },
+    );
+
+    it('is logged as poison with its classification and counted', async () => {
+      const { deps, logs, metrics } = fakeDependencies();
+      const order = anOrder();
+      const record = orderRecord(order, { messageAttributes: orderRecordAttributes(null) });
+
+      await expect(processRecord(record, deps)).rejects.toThrow('message has no store_id attribute');
+
+      expect(logs).toEqual([
+        {
+          level: 'warn',
+          message: expect.stringContaining('poison message'),
+          fields: expect.objectContaining({
+            outcome: 'poison',
+            classification: DEAD_LETTER_CLASS.missingStoreId,
+            messageId: record.messageId,
+            orderId: order.orderId,
+            storeId: undefined,
+            traceId: PRODUCER_ROOT,
+          }),
+        },
+      ]);
+      expect(metrics).toEqual([{ name: OUTCOME_METRIC.poison, value: 1 }]);
+    });
+  });
+
+  describe('a transient failure', () => {
+    it('fails the record and delays its next delivery by its back-off, on its own queue', async () => {
+      const { deps, store, visibility } = fakeDependencies({ backoff: { baseSeconds: 2, maxSeconds: 300 } });
+      store.failNext.push(throttled());
+      const record = orderRecord(anOrder(), {
+        attributes: { ApproximateReceiveCount: '3' },
+        eventSourceARN: QUEUE_ARN,
+      });
+
+      await expect(processRecord(record, deps)).rejects.toBeInstanceOf(
+        ProvisionedThroughputExceededException,
+      );
+
+      expect(visibility.changes).toEqual([
+        {
+          record: expect.objectContaining({ receiptHandle: record.receiptHandle, eventSourceARN: QUEUE_ARN }),
+          seconds: 8,
+        },
+      ]);
+    });
+
+    it('is logged as transient with its back-off and counted', async () => {
+      const { deps, store, logs, metrics } = fakeDependencies();
+      store.failNext.push(throttled());
+      const record = orderRecord(anOrder());
+
+      await expect(processRecord(record, deps)).rejects.toThrow('Rate exceeded');
+
+      expect(logs).toEqual([
+        {
+          level: 'warn',
+          message: expect.stringContaining('transient failure'),
+          fields: expect.objectContaining({
+            outcome: 'transient',
+            messageId: record.messageId,
+            retryInSeconds: 2,
+            visibilityChanged: true,
+            errorName: 'ProvisionedThroughputExceededException',
+          }),
+        },
+      ]);
+      expect(metrics).toEqual([{ name: OUTCOME_METRIC.transient, value: 1 }]);
+    });
+
+    it('still fails the record when changing its visibility fails', async () => {
+      const { deps, store, visibility, logs } = fakeDependencies();
+      store.failNext.push(new InternalServerError({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
+      visibility.failWith = new ReceiptHandleIsInvalid({
+        message: 'expired',
+        $metadata: { httpStatusCode: 400 },
+      });
+
+      await expect(processRecord(orderRecord(anOrder()), deps)).rejects.toBeInstanceOf(InternalServerError);
+
+      expect(visibility.changes).toHaveLength(1);
+      expect(logs).toHaveLength(1);
+      expect(logs[0]?.fields).toEqual(
+        expect.objectContaining({
+          outcome: 'transient',
+          visibilityChanged: false,
+          visibilityErrorName: 'ReceiptHandleIsInvalid',
+        }),
+      );
+    });
+  });
+
+  describe('an unexpected error', () => {
+    it('fails the record without a back-off, logged as an error and counted', async () => {
+      const { deps, store, visibility, logs, metrics } = fakeDependencies();
+      store.failNext.push(new TypeError("Cannot read properties of undefined (reading 'S')"));
+
+      await expect(processRecord(orderRecord(anOrder()), deps)).rejects.toBeInstanceOf(TypeError);
+
+      expect(visibility.changes).toEqual([]);
+      expect(logs).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          fields: expect.objectContaining({ outcome: 'failed', errorName: 'TypeError' }),
+        }),
+      ]);
+      expect(metrics).toEqual([{ name: OUTCOME_METRIC.failed, value: 1 }]);
+    });
+
+    it('treats a condition failure the store did not absorb as unexpected, never as success', async () => {
+      const { deps, store } = fakeDependencies();
+      store.failNext.push(new ConditionalCheckFailedException({ message: 'nope', $metadata: {} }));
+
+      await expect(processRecord(orderRecord(anOrder()), deps)).rejects.toBeInstanceOf(
+        ConditionalCheckFailedException,
+      );
+    });
+
+    it('fails the record when writing the log line throws', async () => {
+      const { deps } = fakeDependencies();
+      deps.logger.info = () => {
+        throw new Error('stdout closed');
+      };
+
+      await expect(processRecord(orderRecord(anOrder()), deps)).rejects.toThrow();
+    });
+  });
+
+  describe('with chaos faults', () => {
+    const chaos = (value: string, receiveCount: number) =>
+      orderRecord(anOrder(), {
+        messageAttributes: {
+          ...orderRecordAttributes(7),
+          chaos: { dataType: 'String', stringValue: value },
+        },
+        attributes: { ApproximateReceiveCount: String(receiveCount) },
+      });
+
+    it('fails `transient:N` as transient while the receive count is at most N, then writes it', async () => {
+      const { deps, store, visibility } = fakeDependencies({ faults: chaosFaults });
+
+      await expect(processRecord(chaos('transient:2', 2), deps)).rejects.toThrow(
+        'simulated transient failure',
+      );
+      expect(visibility.changes).toHaveLength(1);
+      expect(store.attempts).toEqual([]);
+
+      await expect(processRecord(chaos('transient:2', 3), deps)).resolves.toBe('processed');
+    });
+
+    it('fails `crash` as an unexpected error', async () => {
+      const { deps, visibility, logs } = fakeDependencies({ faults: chaosFaults });
+
+      await expect(processRecord(chaos('crash', 1), deps)).rejects.toBeInstanceOf(SimulatedCrashError);
+
+      expect(visibility.changes).toEqual([]);
+      expect(logs[0]?.fields.outcome).toBe('failed');
+    });
+
+    it('ignores the chaos attribute when no fault injector is given', async () => {
+      const { deps } = fakeDependencies();
+
+      await expect(processRecord(chaos('crash', 1), deps)).resolves.toBe('processed');
+    });
+  });
+});
