@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { REPO_ROOT } from '@order-pipeline/local-aws';
+import { type ColdStartRow, measureColdStarts } from './coldStart';
+import type { ConsumerFigures } from './consumerWorker';
+import { type EndToEndFigures, measureEndToEnd } from './endToEnd';
+
+const USAGE = `Usage: pnpm bench [--quick] [--only cold-start|consumer|e2e] [--help]
+
+Measures, side by side in one run (this machine is shared and noisy, so figures are ratios):
+  1. cold start per function: bundle size and init time against a bundle of only its AWS SDK clients
+     (target ratio <= 1.3);
+  2. consumer efficiency: messages/s of the real order-consumer handler (in-memory table) against a
+     bare parse-and-validate loop (target >= 0.5), and a batch of 10 with 20 ms writes (target <= 1.5x 20 ms);
+  3. local end to end: POST -> PROCESSED latency p50/p95/p99 and orders/s through the local stack, and
+     single-order latency with the unpatched serverless-offline-sqs (the speed-up the patches buy).
+Prints a table and writes bench/results/latest.json.
+
+Options:
+  --quick        fewer samples and 200 instead of 2000 orders
+  --only NAME    one section: cold-start, consumer or e2e
+  --help         show this help`;
+
+const SECTIONS = ['cold-start', 'consumer', 'e2e'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const measureConsumer = async (messages: number, rounds: number): Promise<ConsumerFigures> => {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-consumer-'));
+  const resultFile = join(dir, 'result.json');
+  try {
+    // A child process whose stdout (the handler's log lines and metrics) is discarded.
+    await promisify(execFile)(
+      join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(__dirname, 'consumerWorker.ts'), resultFile, String(messages), String(rounds)],
+      { maxBuffer: 1024 * 1024 * 1024 },
+    );
+    return JSON.parse(await readFile(resultFile, 'utf8')) as ConsumerFigures;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+
+export const renderTable = (results: {
+  coldStart?: ColdStartRow[];
+  consumer?: ConsumerFigures;
+  endToEnd?: EndToEndFigures;
+}): string => {
+  const lines: string[] = ['| figure | value | target |', '| --- | --- | --- |'];
+  for (const row of results.coldStart ?? []) {
+    lines.push(
+      `| cold start ${row.function}: init ${row.initMs} ms vs ${row.baselineInitMs} ms (bundle ${row.bundleKb} KiB vs ${row.baselineKb} KiB) | ratio ${row.ratio} | <= 1.3: ${verdict(row.ratio <= 1.3)} |`,
+    );
+  }
+  const consumer = results.consumer;
+  if (consumer) {
+    lines.push(
+      `| consumer: ${consumer.handlerPerSecond} msg/s (real handler) vs ${consumer.bareLoopPerSecond} msg/s (bare loop) | ratio ${consumer.efficiency} | >= 0.5: ${verdict(consumer.efficiency >= 0.5)} |`,
+      `| consumer: batch of 10 with 20 ms writes takes ${consumer.batchOf10With20msWritesMs} ms | ratio ${consumer.batchRatio} | <= 1.5: ${verdict(consumer.batchRatio <= 1.5)} |`,
+    );
+  }
+  const e2e = results.endToEnd;
+  if (e2e) {
+    const { single, sustained, singleUnpatched } = e2e;
+    lines.push(
+      `| local e2e, one order at a time (${single.orders}): POST -> PROCESSED p50/p95/p99 | ${single.p50Ms} / ${single.p95Ms} / ${single.p99Ms} ms | p50 < 1000 ms: ${verdict(single.p50Ms < 1000)} |`,
+      `| local e2e, ${sustained.orders} orders, 16 in flight: p50/p95/p99 | ${sustained.p50Ms} / ${sustained.p95Ms} / ${sustained.p99Ms} ms | |`,
+      `| local e2e, sustained throughput | ${sustained.ordersPerSecond} orders/s | |`,
+      `| local e2e, unpatched serverless-offline-sqs, one order at a time (${singleUnpatched.orders}): p50 | ${singleUnpatched.p50Ms} ms | |`,
+      `| speed-up the patches buy (unpatched p50 / patched p50) | ${e2e.patchSpeedup}x | |`,
+    );
+  }
+  return lines.join('\n');
+};
+
+const main = async (argv: string[]): Promise<number> => {
+  const { values } = parseArgs({
+    args: argv,
+    options: { quick: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.only !== undefined && !SECTIONS.includes(values.only as Section)) {
+    process.stderr.write(`--only must be one of ${SECTIONS.join(', ')}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const wanted = (section: Section) => values.only === undefined || values.only === section;
+  const quick = values.quick === true;
+  const results: Parameters<typeof renderTable>[0] & { quick: boolean; at: string; node: string } = {
+    quick,
+    at: new Date().toISOString(),
+    node: process.version,
+  };
+  if (wanted('cold-start')) {
+    process.stderr.write('cold start ...\n');
+    results.coldStart = await measureColdStarts(quick ? 5 : 15);
+  }
+  if (wanted('consumer')) {
+    process.stderr.write('consumer efficiency ...\n');
+    results.consumer = await measureConsumer(quick ? 500 : 2000, quick ? 3 : 7);
+  }
+  if (wanted('e2e')) {
+    process.stderr.write('local end to end (starts the stack twice) ...\n');
+    results.endToEnd = await measureEndToEnd({ orders: quick ? 200 : 2000, singleSamples: quick ? 8 : 30 });
+  }
+  const table = renderTable(results);
+  const dir = join(REPO_ROOT, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(
+    join(dir, 'latest.md'),
+    `${table}\n\nCommand: \`pnpm bench${quick ? ' --quick' : ''}\` (${results.at}, Node ${results.node})\n`,
+  );
+  process.stdout.write(`${table}\n\nWritten to bench/results/latest.json and latest.md\n`);
+  return 0;
+};
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const usage = String((error as { code?: string }).code).startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}${usage ? `\n\n${USAGE}` : ''}\n`,
+    );
+    process.exitCode = usage ? 2 : 1;
+  },
+);

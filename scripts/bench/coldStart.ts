@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadServiceConfig, REPO_ROOT, SERVICES, serviceDir } from '@order-pipeline/local-aws';
+import { build } from 'esbuild';
+import { median, round } from './stats';
+
+export interface ColdStartRow {
+  function: string;
+  bundleKb: number;
+  baselineKb: number;
+  initMs: number;
+  baselineInitMs: number;
+  ratio: number;
+  sdkClients: string[];
+}
+
+const OUT_DIR = join(REPO_ROOT, '.local', 'bench', 'cold-start');
+
+// The same options serverless-esbuild gets from serverless.shared.yml.
+const bundle = async (entry: string, outfile: string, resolveDir: string, stdin?: string) => {
+  const result = await build({
+    ...(stdin === undefined
+      ? { entryPoints: [entry] }
+      : { stdin: { contents: stdin, resolveDir, loader: 'ts' } }),
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: false,
+    keepNames: true,
+    metafile: true,
+    logLevel: 'silent',
+    absWorkingDir: resolveDir,
+  });
+  return result.metafile;
+};
+
+const SDK_PACKAGE = /node_modules\/(@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb))\//;
+
+/** Which AWS SDK clients a bundle contains, from esbuild's metafile. */
+export const sdkClientsOf = (inputs: readonly string[]): string[] =>
+  [
+    ...new Set(
+      inputs
+        .map((input) => SDK_PACKAGE.exec(input)?.[1])
+        .filter((name): name is string => name !== undefined),
+    ),
+  ].sort();
+
+const CLIENT_CLASS: Record<string, string> = {
+  '@aws-sdk/client-sqs': 'SQSClient',
+  '@aws-sdk/client-dynamodb': 'DynamoDBClient',
+  '@aws-sdk/client-sns': 'SNSClient',
+  '@aws-sdk/client-cloudwatch': 'CloudWatchClient',
+};
+
+/** A baseline entry that only loads and constructs the SDK clients the function uses. */
+export const baselineSource = (clients: readonly string[]): string =>
+  clients
+    .map((client, index) => {
+      if (client === '@aws-sdk/lib-dynamodb') {
+        return `import { DynamoDBDocumentClient as D${index} } from '${client}';\nimport { DynamoDBClient as B${index} } from '@aws-sdk/client-dynamodb';\nexport const c${index} = D${index}.from(new B${index}({}));`;
+      }
+      const name = CLIENT_CLASS[client];
+      return name
+        ? `import { ${name} as C${index} } from '${client}';\nexport const c${index} = new C${index}({});`
+        : '';
+    })
+    .join('\n');
+
+const initOnce = async (file: string, env: NodeJS.ProcessEnv): Promise<number> => {
+  // A fresh process per sample: the time to load the bundle (which builds the handler and its clients).
+  const probe = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', probe], { env });
+  return Number(stdout);
+};
+
+const kb = async (file: string) => round((await stat(file)).size / 1024, 1);
+
+const stringEnv = (environment: Record<string, unknown> | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(environment ?? {})
+      .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
+      .map(([key, value]) => [key, String(value)]),
+  );
+
+export const measureColdStarts = async (samples: number): Promise<ColdStartRow[]> => {
+  await mkdir(OUT_DIR, { recursive: true });
+  const rows: ColdStartRow[] = [];
+  for (const service of SERVICES) {
+    const config = await loadServiceConfig(service, 'local');
+    for (const [name, fn] of Object.entries(config.functions)) {
+      const dir = serviceDir(service);
+      const entry = join(dir, `${fn.handler.replace(/\.[^.]+$/, '')}.ts`);
+      const outfile = join(OUT_DIR, `${service}-${name}.js`);
+      const metafile = await bundle(entry, outfile, dir);
+      const sdkClients = sdkClientsOf(Object.keys(metafile.inputs));
+      const baselineFile = join(OUT_DIR, `${service}-${name}.baseline.js`);
+      await bundle('', baselineFile, dir, baselineSource(sdkClients));
+      const env = {
+        PATH: process.env.PATH,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        ...stringEnv(config.provider.environment),
+        ...stringEnv(fn.environment),
+      };
+      const initMs: number[] = [];
+      const baselineInitMs: number[] = [];
+      // Alternate the two so that machine noise hits both alike.
+      for (let sample = 0; sample < samples; sample++) {
+        initMs.push(await initOnce(outfile, env));
+        baselineInitMs.push(await initOnce(baselineFile, env));
+      }
+      rows.push({
+        function: `${service}/${name}`,
+        bundleKb: await kb(outfile),
+        baselineKb: await kb(baselineFile),
+        initMs: round(median(initMs)),
+        baselineInitMs: round(median(baselineInitMs)),
+        ratio: round(median(initMs) / median(baselineInitMs)),
+        sdkClients,
+      });
+    }
+  }
+  return rows;
+};

@@ -1,0 +1,109 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Order } from '@order-pipeline/common';
+import { freePorts } from '../../local-stack/ports';
+import { type Stack, type StackOptions, startStack } from '../../local-stack/stack';
+import type { SegmentDocument } from '../../traces/traceTree';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** A whole local stack on free ports with its own state directory, and clients for asserting on it. */
+export interface E2e {
+  stack: Stack;
+  sqs: SQSClient;
+  db: DynamoDBDocumentClient;
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  storedOrder(orderId: string): Promise<Record<string, unknown> | undefined>;
+  deadLetters(): Promise<Array<Record<string, unknown>>>;
+  segments(): Promise<SegmentDocument[]>;
+  stop(): Promise<void>;
+}
+
+export const startE2e = async (options: Omit<StackOptions, 'ports' | 'stateDir'> = {}): Promise<E2e> => {
+  const stateDir = await mkdtemp(join(tmpdir(), 'order-pipeline-e2e-'));
+  const stack = await startStack({ ...options, ports: await freePorts(), stateDir });
+  const { info } = stack;
+  const sqs = new SQSClient({ endpoint: info.sqsEndpoint, region: info.region, credentials });
+  const dynamo = new DynamoDBClient({ endpoint: info.dynamoEndpoint, region: info.region, credentials });
+  const db = DynamoDBDocumentClient.from(dynamo);
+  const call = async (path: string, init: RequestInit) => {
+    const response = await fetch(`${info.apiBaseUrl}${path}`, init);
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text for the assertion message
+    }
+    return { status: response.status, body };
+  };
+  const withKey = (headers: Record<string, string>) => ({ 'x-api-key': info.apiKey, ...headers });
+  return {
+    stack,
+    sqs,
+    db,
+    post: (path, body, headers = {}) =>
+      call(path, {
+        method: 'POST',
+        headers: withKey({ 'content-type': 'application/json', ...headers }),
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    get: (path, headers = {}) => call(path, { headers: withKey(headers) }),
+    storedOrder: async (orderId) =>
+      (await db.send(new GetCommand({ TableName: info.tables.OrdersTable, Key: { orderId } }))).Item,
+    deadLetters: async () =>
+      (await db.send(new ScanCommand({ TableName: info.tables.DeadLettersTable }))).Items ?? [],
+    segments: async () =>
+      (await readFile(info.tracesFile, 'utf8').catch(() => ''))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as SegmentDocument),
+    stop: async () => {
+      sqs.destroy();
+      dynamo.destroy();
+      await stack.stop();
+      await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** Polls `probe` until it returns a value other than undefined; fails after `timeoutMs` naming `what`. */
+export const eventually = async <T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+};
+
+export const orderRequest = (storeId: number, overrides: Partial<Order> = {}) => ({
+  storeId,
+  currency: 'EUR',
+  customer: {
+    name: 'Grace Hopper',
+    email: 'grace@example.com',
+    address: { line1: '1 Navy Way', city: 'Arlington', postalCode: '22201', country: 'US' },
+  },
+  items: [{ sku: 'COBOL-1', quantity: 1, unitPriceCents: 999 }],
+  ...overrides,
+});

@@ -1,0 +1,172 @@
+import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { buildOrderAttributes } from '@order-pipeline/common';
+import { anOrder } from '@order-pipeline/common/testing';
+import { parseTraceHeader } from '@order-pipeline/common/tracing';
+import { queueOf } from '../../lib/stackInfo';
+import { POISON_ATTRIBUTES } from '../../produce/traffic';
+import { type E2e, eventually, orderRequest, startE2e } from './harness';
+
+// The whole local stack (embedded SQS and DynamoDB, collector, three services under sls offline),
+// driven over HTTP and SQS as a user would.
+jest.setTimeout(120_000);
+
+describe('the local stack, end to end', () => {
+  let e2e: E2e;
+  let maxReceiveCount: number;
+
+  beforeAll(async () => {
+    e2e = await startE2e();
+    const { Attributes } = await e2e.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueOf(e2e.stack.info, 'OrdersQueue').url,
+        AttributeNames: ['RedrivePolicy'],
+      }),
+    );
+    maxReceiveCount = Number(JSON.parse(Attributes?.RedrivePolicy ?? '{}').maxReceiveCount);
+  }, 240_000);
+
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  const deadLetterOf = (orderId: string) =>
+    eventually(`the dead letter of ${orderId}`, async () =>
+      (await e2e.deadLetters()).find((record) => record.orderId === orderId),
+    );
+
+  it('processes a posted order, and GET /orders/{id} says PROCESSED', async () => {
+    const posted = await e2e.post('/orders', orderRequest(3));
+    expect(posted.status).toBe(202);
+    const { orderId } = posted.body as { orderId: string };
+
+    const stored = await eventually('the order to be PROCESSED', async () => {
+      const response = await e2e.get(`/orders/${orderId}`);
+      return (response.body as { status?: string }).status === 'PROCESSED' ? response : undefined;
+    });
+
+    expect(stored.status).toBe(200);
+    expect(stored.body).toEqual(expect.objectContaining({ orderId, status: 'PROCESSED' }));
+  });
+
+  it('archives a message without store_id as missing-store-id after exactly maxReceiveCount receives', async () => {
+    const order = anOrder({ storeId: 4 });
+    await e2e.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueOf(e2e.stack.info, 'OrdersQueue').url,
+        Entries: [
+          { Id: 'poison', MessageBody: JSON.stringify(order), MessageAttributes: { ...POISON_ATTRIBUTES } },
+        ],
+      }),
+    );
+
+    const deadLetter = await deadLetterOf(order.orderId);
+
+    expect(deadLetter.classification).toBe('missing-store-id');
+    expect(Number(deadLetter.receiveCount)).toBe(maxReceiveCount);
+    expect(await e2e.storedOrder(order.orderId)).toEqual(
+      expect.objectContaining({ status: 'DEAD_LETTERED' }),
+    );
+  });
+
+  it('in a mixed batch receives only the bad messages again; the good ones are processed once', async () => {
+    const good = [anOrder({ storeId: 5 }), anOrder({ storeId: 6 }), anOrder({ storeId: 7 })];
+    const bad = [anOrder({ storeId: 5 }), anOrder({ storeId: 6 })];
+    await e2e.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueOf(e2e.stack.info, 'OrdersQueue').url,
+        Entries: [
+          ...good.map((order, index) => ({
+            Id: `good${index}`,
+            MessageBody: JSON.stringify(order),
+            MessageAttributes: buildOrderAttributes({
+              storeId: order.storeId,
+              correlationId: 'mixed',
+              producer: 'e2e',
+            }),
+          })),
+          ...bad.map((order, index) => ({
+            Id: `bad${index}`,
+            MessageBody: JSON.stringify(order),
+            MessageAttributes: { ...POISON_ATTRIBUTES },
+          })),
+        ],
+      }),
+    );
+
+    const deadLetters = await Promise.all(bad.map((order) => deadLetterOf(order.orderId)));
+    const stored = await Promise.all(good.map((order) => e2e.storedOrder(order.orderId)));
+
+    for (const record of stored)
+      expect(record).toEqual(expect.objectContaining({ status: 'PROCESSED', receiveCount: 1 }));
+    for (const record of deadLetters) expect(Number(record.receiveCount)).toBe(maxReceiveCount);
+  });
+
+  it("shares one trace Root across the ingest segment, the consumer's record and the DLQ handler's record", async () => {
+    // Store 99 exists in the schema but is not open: the consumer fails it until it is dead-lettered.
+    const posted = await e2e.post('/orders', orderRequest(99));
+    expect(posted.status).toBe(202);
+    const { orderId, traceId } = posted.body as { orderId: string; traceId: string };
+    await deadLetterOf(orderId);
+
+    const segments = await eventually('the three services to emit segments', async () => {
+      const ofOrder = (await e2e.segments()).filter(
+        (segment) => segment.annotations?.orderId === orderId || segment.trace_id === traceId,
+      );
+      const names = new Set(ofOrder.map((segment) => segment.name));
+      return ['ingest-api', 'order-consumer', 'dlq-handler'].every((name) => names.has(name))
+        ? ofOrder
+        : undefined;
+    });
+
+    expect(new Set(segments.map((segment) => segment.trace_id))).toEqual(new Set([traceId]));
+    expect(() => parseTraceHeader(`Root=${traceId}`)).not.toThrow();
+  });
+
+  it('refuses a request without the API key', async () => {
+    const response = await fetch(`${e2e.stack.info.apiBaseUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(orderRequest(1)),
+    });
+
+    expect(response.status).toBe(403);
+  });
+
+  it('enqueues nothing for bad requests', async () => {
+    const consumerSegments = async () =>
+      (await e2e.segments()).filter((segment) => segment.name === 'order-consumer').length;
+    await eventually("earlier tests' messages to settle", async () => {
+      const { Attributes } = await e2e.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueOf(e2e.stack.info, 'OrdersQueue').url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return Number(Attributes?.ApproximateNumberOfMessages) +
+        Number(Attributes?.ApproximateNumberOfMessagesNotVisible) ===
+        0
+        ? true
+        : undefined;
+    });
+    const before = await consumerSegments();
+
+    const answers = await Promise.all([
+      e2e.post('/orders', '{"storeId": 1,'),
+      e2e.post('/orders', orderRequest(1), { 'content-type': 'text/plain' }),
+      e2e.post('/orders', { ...orderRequest(1), items: [] }),
+      e2e.post('/orders', orderRequest(1), { 'x-correlation-id': 'bad id with spaces' }),
+      e2e.post('/orders/batch', { orders: Array.from({ length: 101 }, () => orderRequest(1)) }),
+    ]);
+    // A good order after the bad ones: once it is processed, anything the bad ones enqueued would have been too.
+    const sentinel = await e2e.post('/orders', orderRequest(2));
+    const { orderId } = sentinel.body as { orderId: string };
+    await eventually('the sentinel order', async () =>
+      (await e2e.storedOrder(orderId))?.status === 'PROCESSED' ? true : undefined,
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual([400, 415, 400, 400, 400]);
+    for (const answer of answers)
+      expect(answer.body).toEqual({ error: expect.objectContaining({ code: expect.any(String) }) });
+    expect((await consumerSegments()) - before).toBe(1);
+  });
+});
