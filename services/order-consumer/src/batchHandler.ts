@@ -3,11 +3,14 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { crashAfterBatch } from './faults';
 import { processRecord, type RecordDependencies } from './processRecord';
 
 export interface HandlerDependencies extends RecordDependencies {
   /** Powertools Metrics: the middleware flushes what the records added, once per invocation. */
   metrics: Metrics;
+  /** Chaos suite only (local stage): crashes some invocations after their records ran. */
+  crashAfterBatch?: ReturnType<typeof crashAfterBatch>;
 }
 
 export type SettledRecords = PromiseSettledResult<unknown>[];
@@ -32,4 +35,7 @@ export const createHandler = (deps: HandlerDependencies) =>
   middy<SQSEvent, SettledRecords | SQSBatchResponse>()
     .use(logMetrics(deps.metrics))
     .use(sqsPartialBatchFailure({ logger: () => undefined }))
+    // Used after the partial-batch middleware, so its `after` runs first and a crash there reaches
+    // that middleware's onError, which reports every record of the batch as failed.
+    .use(deps.crashAfterBatch ? [deps.crashAfterBatch] : [])
     .handler<SQSEvent, SQSBatchResponse>((event: SQSEvent) => processBatch(event, deps));

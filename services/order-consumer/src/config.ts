@@ -16,6 +16,8 @@ export interface ConsumerConfig {
   dynamoEndpoint: string | undefined;
   /** Fault injection for the chaos suite (see faults.ts); only ever true on the local stage. */
   chaosFaults: boolean;
+  /** With chaos faults on: the share of invocations that crash after their records were processed. */
+  chaosCrashRate: number;
 }
 
 const optionalEnv = (name: string, env: Env): string | undefined => {
@@ -42,15 +44,31 @@ const readChaosFaults = (env: Env): boolean => {
   return value === 'on';
 };
 
-export const readConfig = (env: Env = process.env): ConsumerConfig => ({
-  ordersTable: requireEnv('ORDERS_TABLE', env),
-  openStoreIds: new Set(intListEnv('OPEN_STORE_IDS', env)),
-  backoff: {
-    baseSeconds: intEnv('BACKOFF_BASE_SECONDS', 2, env),
-    maxSeconds: intEnv('BACKOFF_MAX_SECONDS', 300, env),
-  },
-  metricsNamespace: requireEnv('POWERTOOLS_METRICS_NAMESPACE', env),
-  sqsEndpoint: optionalEnv('AWS_ENDPOINT_URL_SQS', env),
-  dynamoEndpoint: optionalEnv('AWS_ENDPOINT_URL_DYNAMODB', env),
-  chaosFaults: readChaosFaults(env),
-});
+const readCrashRate = (env: Env, chaosFaults: boolean): number => {
+  const raw = optionalEnv('CHAOS_CRASH_RATE', env) ?? '0';
+  const rate = Number(raw);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new ConfigurationError(
+      `environment variable CHAOS_CRASH_RATE must be 0..1, got "${raw}"`,
+      'CHAOS_CRASH_RATE',
+    );
+  }
+  return chaosFaults ? rate : 0;
+};
+
+export const readConfig = (env: Env = process.env): ConsumerConfig => {
+  const chaosFaults = readChaosFaults(env);
+  return {
+    ordersTable: requireEnv('ORDERS_TABLE', env),
+    openStoreIds: new Set(intListEnv('OPEN_STORE_IDS', env)),
+    backoff: {
+      baseSeconds: intEnv('BACKOFF_BASE_SECONDS', 2, env),
+      maxSeconds: intEnv('BACKOFF_MAX_SECONDS', 300, env),
+    },
+    metricsNamespace: requireEnv('POWERTOOLS_METRICS_NAMESPACE', env),
+    sqsEndpoint: optionalEnv('AWS_ENDPOINT_URL_SQS', env),
+    dynamoEndpoint: optionalEnv('AWS_ENDPOINT_URL_DYNAMODB', env),
+    chaosFaults,
+    chaosCrashRate: readCrashRate(env, chaosFaults),
+  };
+};

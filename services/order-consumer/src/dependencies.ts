@@ -6,7 +6,7 @@ import { createLogger } from '@order-pipeline/common';
 import { captureAwsClient, inSpan } from '@order-pipeline/common/tracing';
 import type { HandlerDependencies } from './batchHandler';
 import { type ConsumerConfig, SERVICE_NAME } from './config';
-import { chaosFaults } from './faults';
+import { chaosFaults, crashAfterBatch } from './faults';
 import { createOrderStore } from './orderStore';
 import { createVisibilityChanger } from './visibility';
 
@@ -33,5 +33,6 @@ export const createDependencies = (config: ConsumerConfig): HandlerDependencies 
     metrics: new Metrics({ namespace: config.metricsNamespace, serviceName: SERVICE_NAME }),
     inSpan,
     ...(config.chaosFaults ? { faults: chaosFaults } : {}),
+    ...(config.chaosCrashRate > 0 ? { crashAfterBatch: crashAfterBatch(config.chaosCrashRate) } : {}),
   };
 };

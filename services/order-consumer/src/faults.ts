@@ -13,6 +13,10 @@ import { SimulatedCrashError, TransientError } from './errors';
  *   redrive policy moves it to the DLQ.
  *
  * Any other value is ignored.
+ *
+ * Besides, CHAOS_CRASH_RATE (0..1) makes that share of invocations crash after their records were
+ * processed and stored (`crashAfterBatch`): the whole batch is reported failed and redelivered, so
+ * the conditional write has to turn every redelivery into a duplicate, never a second order.
  */
 export interface FaultInjector {
   /** Throws the fault the record asks for, if any. */
@@ -45,3 +49,11 @@ export const chaosFaults: FaultInjector = {
     }
   },
 };
+
+/** A middy middleware that, with probability `rate`, crashes the invocation after the batch ran. */
+export const crashAfterBatch = (rate: number, random: () => number = Math.random) => ({
+  after: (): void => {
+    if (random() < rate)
+      throw new SimulatedCrashError('chaos: simulated crash after the batch was processed');
+  },
+});

@@ -7,7 +7,7 @@ import {
   type StoredOrder,
   toError,
 } from '@order-pipeline/common';
-import { type inSpan, tryParseTraceHeader } from '@order-pipeline/common/tracing';
+import { type inSpan, type Span, tryParseTraceHeader } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
 import { type BackoffPolicy, backoffSeconds } from './backoff';
 import { SERVICE_NAME } from './config';
@@ -115,8 +115,10 @@ const inspect = (record: SQSRecord, openStoreIds: ReadonlySet<number>): Inspecti
   }
 };
 
-const count = (deps: RecordDependencies, outcome: RecordOutcome): void => {
+/** Counts the outcome as a metric and annotates the record's span with it (the chaos suite reads it). */
+const settle = (deps: RecordDependencies, span: Span, outcome: RecordOutcome): void => {
   deps.metrics.addMetric(OUTCOME_METRIC[outcome], MetricUnit.Count, 1);
+  span.annotate('outcome', outcome);
 };
 
 const errorFields = (thrown: unknown) => {
@@ -152,12 +154,17 @@ const storeOrder = async (
   return result === 'created' ? RECORD_OUTCOME.processed : RECORD_OUTCOME.duplicate;
 };
 
-const reportSuccess = (outcome: SuccessOutcome, fields: RecordLogFields, deps: RecordDependencies): void => {
+const reportSuccess = (
+  outcome: SuccessOutcome,
+  fields: RecordLogFields,
+  deps: RecordDependencies,
+  span: Span,
+): void => {
   deps.logger.info(
     outcome === RECORD_OUTCOME.processed ? 'order processed' : 'duplicate delivery: order already stored',
     { ...fields, outcome },
   );
-  count(deps, outcome);
+  settle(deps, span, outcome);
 };
 
 /**
@@ -187,6 +194,7 @@ const reportFailure = async (
   record: SQSRecord,
   fields: RecordLogFields,
   deps: RecordDependencies,
+  span: Span,
 ): Promise<unknown> => {
   if (error instanceof PoisonMessageError) {
     deps.logger.warn('poison message: failing it until the redrive policy moves it to the DLQ', {
@@ -195,7 +203,7 @@ const reportFailure = async (
       classification: error.classification,
       reason: error.reason,
     });
-    count(deps, RECORD_OUTCOME.poison);
+    settle(deps, span, RECORD_OUTCOME.poison);
     return error;
   }
   if (isTransientError(error)) {
@@ -206,7 +214,7 @@ const reportFailure = async (
       ...backoff,
       ...errorFields(error),
     });
-    count(deps, RECORD_OUTCOME.transient);
+    settle(deps, span, RECORD_OUTCOME.transient);
     return error;
   }
   deps.logger.error('record failed unexpectedly', {
@@ -214,7 +222,7 @@ const reportFailure = async (
     outcome: RECORD_OUTCOME.failed,
     ...errorFields(error),
   });
-  count(deps, RECORD_OUTCOME.failed);
+  settle(deps, span, RECORD_OUTCOME.failed);
   return error;
 };
 
@@ -232,13 +240,13 @@ export const processRecord = async (record: SQSRecord, deps: RecordDependencies)
     parentHeader: record.attributes?.AWSTraceHeader,
     annotations: { messageId: fields.messageId, orderId: fields.orderId, storeId: fields.storeId },
   };
-  return deps.inSpan(span, async () => {
+  return deps.inSpan(span, async (active) => {
     try {
       const outcome = await storeOrder(record, inspection, fields, deps);
-      reportSuccess(outcome, fields, deps);
+      reportSuccess(outcome, fields, deps, active);
       return outcome;
     } catch (error) {
-      throw await reportFailure(error, record, fields, deps);
+      throw await reportFailure(error, record, fields, deps, active);
     }
   });
 };

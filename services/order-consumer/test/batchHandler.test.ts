@@ -9,6 +9,7 @@ import {
   sqsRecord,
 } from '@order-pipeline/common/testing';
 import { createHandler, type HandlerDependencies } from '../src/batchHandler';
+import { crashAfterBatch } from '../src/faults';
 import type { OrderStore, PutOrderResult } from '../src/orderStore';
 import { OUTCOME_METRIC, type RecordDependencies } from '../src/processRecord';
 import { fakeDependencies, storedOrder } from './helpers/fakes';
@@ -16,11 +17,15 @@ import { captureOutput, emfDocuments, metricTotal } from './helpers/output';
 
 const NAMESPACE = 'OrderPipelineTest';
 
-const handlerWith = (overrides: Partial<RecordDependencies> = {}) => {
+const handlerWith = (
+  overrides: Partial<RecordDependencies> = {},
+  extra: Partial<HandlerDependencies> = {},
+) => {
   const fakes = fakeDependencies(overrides);
   const deps: HandlerDependencies = {
     ...fakes.deps,
     metrics: new Metrics({ namespace: NAMESPACE, serviceName: 'order-consumer' }),
+    ...extra,
   };
   return { ...fakes, handler: createHandler(deps) };
 };
@@ -30,6 +35,28 @@ const throttled = () =>
   new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
 
 describe('the processOrders handler', () => {
+  it('reports every record failed when a chaos crash hits after the batch, though the orders were stored', async () => {
+    captureOutput();
+    const { handler, store } = handlerWith({}, { crashAfterBatch: crashAfterBatch(1) });
+    const records = [orderRecord(anOrder()), orderRecord(anOrder())];
+
+    const response = await handler(sqsEvent(records), lambdaContext());
+
+    expect(response).toEqual({
+      batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })),
+    });
+    expect(store.items.size).toBe(2);
+  });
+
+  it('does not crash when the chaos draw misses', async () => {
+    captureOutput();
+    const { handler } = handlerWith({}, { crashAfterBatch: crashAfterBatch(0.5, () => 0.9) });
+
+    await expect(handler(sqsEvent([orderRecord(anOrder())]), lambdaContext())).resolves.toEqual({
+      batchItemFailures: [],
+    });
+  });
+
   it('reports exactly the failed message ids, in a batch of good, duplicate, poison and transient records', async () => {
     captureOutput();
     const { handler, store } = handlerWith();

@@ -17,6 +17,7 @@ describe('readConfig()', () => {
       sqsEndpoint: undefined,
       dynamoEndpoint: undefined,
       chaosFaults: false,
+      chaosCrashRate: 0,
     });
   });
 
@@ -58,5 +59,16 @@ describe('readConfig()', () => {
 
   it('refuses a CHAOS_FAULTS value other than on or off', () => {
     expect(() => readConfig({ ...baseEnv, STAGE: 'local', CHAOS_FAULTS: 'yes' })).toThrow(ConfigurationError);
+  });
+
+  it('reads the crash rate only when chaos faults are on', () => {
+    expect(
+      readConfig({ ...baseEnv, STAGE: 'local', CHAOS_FAULTS: 'on', CHAOS_CRASH_RATE: '0.2' }).chaosCrashRate,
+    ).toBe(0.2);
+    expect(readConfig({ ...baseEnv, STAGE: 'prod', CHAOS_CRASH_RATE: '0.2' }).chaosCrashRate).toBe(0);
+  });
+
+  it.each(['-0.1', '1.5', 'often'])('refuses the crash rate %p', (rate) => {
+    expect(() => readConfig({ ...baseEnv, CHAOS_CRASH_RATE: rate })).toThrow('CHAOS_CRASH_RATE must be 0..1');
   });
 });

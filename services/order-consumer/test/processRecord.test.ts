@@ -28,6 +28,23 @@ const throttled = () =>
   });
 
 describe('processRecord()', () => {
+  it("annotates each record's span with its outcome, so a trace tells processed from duplicate", async () => {
+    const { deps, spanAnnotations } = fakeDependencies();
+    const order = anOrder();
+
+    await processRecord(orderRecord(order), deps);
+    await processRecord(orderRecord(order), deps);
+    await expect(
+      processRecord(orderRecord(order, { messageAttributes: orderRecordAttributes(null) }), deps),
+    ).rejects.toThrow();
+
+    expect(spanAnnotations.map((annotations) => annotations.outcome)).toEqual([
+      'processed',
+      'duplicate',
+      'poison',
+    ]);
+  });
+
   describe('a valid order', () => {
     it('writes it once as a PROCESSED StoredOrder and resolves as processed', async () => {
       const { deps, store } = fakeDependencies();

@@ -42,11 +42,13 @@ export class FakeVisibility implements VisibilityChanger {
   }
 }
 
-const fakeSpan = (options: SpanOptions): Span => ({
+const fakeSpan = (options: SpanOptions, annotations: Record<string, unknown>): Span => ({
   traceId: 'fake-trace',
   id: 'fake-span',
   sampled: true,
-  annotate: () => undefined,
+  annotate: (key, value) => {
+    annotations[key] = value;
+  },
   metadata: () => undefined,
   fail: () => undefined,
   header: () => options.parentHeader ?? '',
@@ -59,6 +61,8 @@ export interface Fakes {
   logs: LogLine[];
   metrics: Array<{ name: string; value: number }>;
   spans: SpanOptions[];
+  /** What the code annotated on each span, in the order the spans were opened. */
+  spanAnnotations: Array<Record<string, unknown>>;
 }
 
 /** Plain fakes for every dependency of processRecord; override any of them. */
@@ -68,9 +72,12 @@ export const fakeDependencies = (overrides: Partial<RecordDependencies> = {}): F
   const logs: LogLine[] = [];
   const metrics: Array<{ name: string; value: number }> = [];
   const spans: SpanOptions[] = [];
+  const spanAnnotations: Array<Record<string, unknown>> = [];
   const runInSpan: typeof inSpan = async (options, work) => {
     spans.push(options);
-    return work(fakeSpan(options));
+    const annotations: Record<string, unknown> = {};
+    spanAnnotations.push(annotations);
+    return work(fakeSpan(options, annotations));
   };
   const deps: RecordDependencies = {
     openStoreIds: OPEN_STORE_IDS,
@@ -87,7 +94,7 @@ export const fakeDependencies = (overrides: Partial<RecordDependencies> = {}): F
     inSpan: runInSpan,
     ...overrides,
   };
-  return { deps, store, visibility, logs, metrics, spans };
+  return { deps, store, visibility, logs, metrics, spans, spanAnnotations };
 };
 
 /** A fault injector that throws `error` for every record. */

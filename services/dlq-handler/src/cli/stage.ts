@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { LocalStackError } from '../errors';
+
+export const LOCAL_STAGE = 'local';
+/** The region serverless.shared.yml deploys to unless told otherwise. */
+export const DEFAULT_REGION = 'eu-west-1';
+/** Written by the local stack (`pnpm start`) at the repository root while it runs. */
+export const DEFAULT_STACK_FILE = resolve(__dirname, '../../../../.local/stack.json');
+
+/** Where the command's dead letters and orders queue are, for one stage. */
+export interface StageTarget {
+  stage: string;
+  region: string;
+  deadLettersTable: string;
+  /** Known on the local stage; on AWS it is looked up (GetQueueUrl) by name when a redrive needs it. */
+  ordersQueue: { url: string } | { name: string };
+  /** The embedded services and their fake credentials on the local stage; undefined on AWS. */
+  local?: { sqsEndpoint: string; dynamoEndpoint: string };
+}
+
+interface StackQueue {
+  url: string;
+  arn: string;
+  name: string;
+}
+
+interface LocalStack {
+  stage: string;
+  region: string;
+  sqsEndpoint: string;
+  dynamoEndpoint: string;
+  queues: Record<string, StackQueue | undefined>;
+  tables: Record<string, string | undefined>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
+
+const readStack = async (stackFile: string): Promise<LocalStack> => {
+  let raw: string;
+  try {
+    raw = await readFile(stackFile, 'utf8');
+  } catch (error) {
+    throw new LocalStackError(
+      `the local stack is not running: ${stackFile} does not exist. Start it with \`pnpm start\`, ` +
+        'or pass --stage <stage> for a deployed stage.',
+      stackFile,
+      { cause: error },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new LocalStackError(`${stackFile} is not JSON; restart the local stack`, stackFile, {
+      cause: error,
+    });
+  }
+  if (!isRecord(parsed) || !isRecord(parsed.queues) || !isRecord(parsed.tables)) {
+    throw new LocalStackError(`${stackFile} has no queues or tables; restart the local stack`, stackFile);
+  }
+  return parsed as unknown as LocalStack;
+};
+
+const localTarget = async (stackFile: string, region: string | undefined): Promise<StageTarget> => {
+  const stack = await readStack(stackFile);
+  const missing = (what: string) =>
+    new LocalStackError(`${stackFile} names no ${what}; restart the local stack`, stackFile);
+  const sqsEndpoint = text(stack.sqsEndpoint);
+  const dynamoEndpoint = text(stack.dynamoEndpoint);
+  const deadLettersTable = text(stack.tables.DeadLettersTable);
+  const ordersQueueUrl = text(stack.queues.OrdersQueue?.url);
+  if (sqsEndpoint === undefined) throw missing('sqsEndpoint');
+  if (dynamoEndpoint === undefined) throw missing('dynamoEndpoint');
+  if (deadLettersTable === undefined) throw missing('DeadLettersTable (is dlq-handler part of the stack?)');
+  if (ordersQueueUrl === undefined) throw missing('OrdersQueue');
+  return {
+    stage: LOCAL_STAGE,
+    region: region ?? text(stack.region) ?? DEFAULT_REGION,
+    deadLettersTable,
+    ordersQueue: { url: ordersQueueUrl },
+    local: { sqsEndpoint, dynamoEndpoint },
+  };
+};
+
+export interface StageOptions {
+  stage: string;
+  region?: string | undefined;
+  /** Defaults to DEFAULT_STACK_FILE. */
+  stackFile?: string | undefined;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * `local` reads the running local stack's description; any other stage is a deployed one, reached
+ * with the AWS default credential chain, its resources named as the services name them.
+ */
+export const resolveStage = async (options: StageOptions): Promise<StageTarget> => {
+  if (options.stage === LOCAL_STAGE) {
+    return localTarget(options.stackFile ?? DEFAULT_STACK_FILE, options.region);
+  }
+  const env = options.env ?? process.env;
+  const prefix = `order-pipeline-${options.stage}`;
+  return {
+    stage: options.stage,
+    region: options.region ?? text(env.AWS_REGION) ?? text(env.AWS_DEFAULT_REGION) ?? DEFAULT_REGION,
+    deadLettersTable: `${prefix}-dead-letters`,
+    ordersQueue: { name: `${prefix}-orders` },
+  };
+};

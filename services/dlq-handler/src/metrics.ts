@@ -1,0 +1,19 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DeadLetterClass } from '@order-pipeline/common';
+
+export const DEAD_LETTERS_ARCHIVED = 'DeadLettersArchived';
+
+/**
+ * DeadLettersArchived, emitted twice per new dead letter as EMF: on the function's metrics (service
+ * dimension only, flushed by the logMetrics middleware: the total the alarm watches) and as a single
+ * metric with a `classification` dimension (its own EMF line, since dimensions are per flush).
+ * https://docs.powertools.aws.dev/lambda/typescript/latest/features/metrics/#single-metric
+ */
+export const deadLetterMetrics = (metrics: Metrics) => ({
+  deadLetterArchived(classification: DeadLetterClass): void {
+    metrics.addMetric(DEAD_LETTERS_ARCHIVED, MetricUnit.Count, 1);
+    const single = metrics.singleMetric();
+    single.addDimension('classification', classification);
+    single.addMetric(DEAD_LETTERS_ARCHIVED, MetricUnit.Count, 1);
+  },
+});

@@ -1,0 +1,207 @@
+import { createLogger, DEAD_LETTER_CLASS } from '@order-pipeline/common';
+import {
+  anOrder,
+  orderRecord,
+  orderRecordAttributes,
+  sqsRecord,
+  TRACE_HEADER,
+} from '@order-pipeline/common/testing';
+import { archiveDeadLetter, archiveDeadLetters } from '../src/archive';
+import type { DeadLetterStore } from '../src/deadLetterTable';
+import { fakeArchiveDeps, memoryOrders } from './support/fakes';
+
+const poison = (order = anOrder()) =>
+  sqsRecord({ body: JSON.stringify(order), messageAttributes: orderRecordAttributes(null) });
+
+describe('archiveDeadLetter()', () => {
+  it('archives the dead letter keyed by message id and marks its order DEAD_LETTERED', async () => {
+    const { deps, deadLetters, orders, metrics } = fakeArchiveDeps();
+    const order = anOrder();
+    const record = poison(order);
+
+    const outcome = await archiveDeadLetter(record, deps);
+
+    expect(outcome).toEqual({
+      messageId: record.messageId,
+      classification: DEAD_LETTER_CLASS.missingStoreId,
+      archive: 'archived',
+      order: 'marked',
+    });
+    expect(deadLetters.items.get(record.messageId)).toEqual(
+      expect.objectContaining({
+        status: 'ARCHIVED',
+        classification: 'missing-store-id',
+        orderId: order.orderId,
+      }),
+    );
+    expect(orders.statuses.get(order.orderId)).toBe('DEAD_LETTERED');
+    expect(orders.marks[0]).toEqual(
+      expect.objectContaining({
+        classification: 'missing-store-id',
+        reason: 'message has no store_id attribute',
+      }),
+    );
+    expect(metrics.archived).toEqual(['missing-store-id']);
+  });
+
+  it('treats a second delivery of the same dead letter as already archived: one record, one metric', async () => {
+    const { deps, deadLetters, metrics } = fakeArchiveDeps();
+    const record = poison();
+
+    await archiveDeadLetter(record, deps);
+    const second = await archiveDeadLetter(record, deps);
+
+    expect(second.archive).toBe('already-archived');
+    expect(deadLetters.items.size).toBe(1);
+    expect(metrics.archived).toHaveLength(1);
+  });
+
+  it('still marks the order on a redelivery, in case the first delivery failed after archiving', async () => {
+    const failingOnce = memoryOrders();
+    let calls = 0;
+    const orders = {
+      markDeadLettered: async (order: Parameters<typeof failingOnce.store.markDeadLettered>[0]) => {
+        calls++;
+        if (calls === 1) throw new Error('throttled');
+        return failingOnce.store.markDeadLettered(order);
+      },
+    };
+    const { deps } = fakeArchiveDeps({ orders });
+    const order = anOrder();
+    const record = poison(order);
+
+    await expect(archiveDeadLetter(record, deps)).rejects.toThrow('throttled');
+    const retried = await archiveDeadLetter(record, deps);
+
+    expect(retried).toEqual(expect.objectContaining({ archive: 'already-archived', order: 'marked' }));
+    expect(failingOnce.statuses.get(order.orderId)).toBe('DEAD_LETTERED');
+  });
+
+  it('fails when the archive cannot be written, and then leaves the order alone', async () => {
+    const failingStore: Pick<DeadLetterStore, 'archive'> = {
+      archive: async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+    };
+    const { deps, orders, log, tracer } = fakeArchiveDeps({ deadLetters: failingStore });
+
+    await expect(archiveDeadLetter(poison(), deps)).rejects.toThrow('ProvisionedThroughputExceededException');
+
+    expect(orders.marks).toEqual([]);
+    expect(log.lines.map((line) => line.message)).toEqual(['dead letter not archived; it stays on the DLQ']);
+    expect(tracer.spans[0]?.failed).toHaveLength(1);
+  });
+
+  it('keeps a PROCESSED order PROCESSED and still archives the dead letter', async () => {
+    const order = anOrder();
+    const orders = memoryOrders({ [order.orderId]: 'PROCESSED' });
+    const { deps } = fakeArchiveDeps({ orders: orders.store });
+
+    const outcome = await archiveDeadLetter(orderRecord(order), deps);
+
+    expect(outcome).toEqual(expect.objectContaining({ archive: 'archived', order: 'already-processed' }));
+    expect(orders.statuses.get(order.orderId)).toBe('PROCESSED');
+  });
+
+  it.each([
+    ['names no order', '{oops'],
+    ['names an id no order can have', JSON.stringify({ orderId: 'x'.repeat(3000) })],
+  ])('marks no order when the body %s', async (_label, body) => {
+    const { deps, orders } = fakeArchiveDeps();
+
+    const outcome = await archiveDeadLetter(sqsRecord({ body }), deps);
+
+    expect(outcome.order).toBe('no-order');
+    expect(orders.marks).toEqual([]);
+  });
+
+  it("opens one span per record, continuing the producer's trace and annotated with its ids", async () => {
+    const { deps, tracer } = fakeArchiveDeps();
+    const order = anOrder({ storeId: 9 });
+    const record = orderRecord(order, { attributes: { AWSTraceHeader: TRACE_HEADER } });
+
+    await archiveDeadLetter(record, deps);
+
+    expect(tracer.spans.map((span) => span.options)).toEqual([
+      {
+        name: 'dlq-handler',
+        parentHeader: TRACE_HEADER,
+        annotations: {
+          messageId: record.messageId,
+          orderId: order.orderId,
+          storeId: 9,
+          classification: 'store-not-open',
+        },
+      },
+    ]);
+  });
+
+  it('writes one structured log line per record, in which no personal data appears', async () => {
+    const lines: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    jest.spyOn(console, 'info').mockImplementation((line: string) => {
+      lines.push(line);
+    });
+    const { deps } = fakeArchiveDeps({ logger: createLogger('dlq-handler') });
+    const order = anOrder();
+    // An e-mail the schema refuses: the record is invalid-order, its reason names the field.
+    const invalid = { ...order, customer: { ...order.customer, email: 'grace at grace@example.com' } };
+
+    await archiveDeadLetter(orderRecord(invalid), deps);
+
+    const logged = lines.filter((line) => line.includes('"service":"dlq-handler"'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(order.orderId);
+    expect(logged[0]).toContain('invalid-order');
+    for (const secret of ['grace@example.com', order.customer.name, order.customer.address.line1]) {
+      expect(logged[0]).not.toContain(secret);
+    }
+  });
+});
+
+describe('archiveDeadLetters()', () => {
+  it('settles every record in order, a failed one as rejected', async () => {
+    const failing = poison();
+    const { deps } = fakeArchiveDeps();
+    const store = deps.deadLetters;
+    deps.deadLetters = {
+      archive: (deadLetter) =>
+        deadLetter.messageId === failing.messageId
+          ? Promise.reject(new Error('down'))
+          : store.archive(deadLetter),
+    };
+
+    const results = await archiveDeadLetters([poison(), failing, poison()], deps);
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  it('works on the records concurrently', async () => {
+    const started: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { deps } = fakeArchiveDeps({
+      deadLetters: {
+        archive: async (deadLetter) => {
+          started.push(deadLetter.messageId);
+          await gate;
+          return 'archived';
+        },
+      },
+    });
+    const records = [poison(), poison(), poison()];
+
+    const settled = archiveDeadLetters(records, deps);
+    await new Promise((resolve) => setImmediate(resolve));
+    const startedBeforeAnyFinished = [...started];
+    release();
+    await settled;
+
+    expect(startedBeforeAnyFinished).toEqual(records.map((record) => record.messageId));
+  });
+});

@@ -1,0 +1,77 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  anOrder,
+  lambdaContext,
+  orderRecordAttributes,
+  sqsEvent,
+  sqsRecord,
+} from '@order-pipeline/common/testing';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { buildHandler } from '../src/buildHandler';
+import { deadLetterMetrics } from '../src/metrics';
+import { fakeArchiveDeps } from './support/fakes';
+
+const poison = () =>
+  sqsRecord({ body: JSON.stringify(anOrder()), messageAttributes: orderRecordAttributes(null) });
+
+const emfLines = (chunks: string[]) =>
+  chunks
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.includes('"_aws"'))
+    .map(
+      (line) =>
+        JSON.parse(line) as Record<string, unknown> & {
+          _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
+        },
+    );
+
+describe('handler', () => {
+  const captureStdout = () => {
+    const chunks: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(String(chunk));
+      return true;
+    });
+    return chunks;
+  };
+
+  const handlerWith = (failingMessageId?: string) => {
+    const powertoolsMetrics = new Metrics({ namespace: 'OrderPipeline', serviceName: 'dlq-handler' });
+    const { deps, deadLetters } = fakeArchiveDeps({ metrics: deadLetterMetrics(powertoolsMetrics) });
+    const store = deps.deadLetters;
+    deps.deadLetters = {
+      archive: (deadLetter) =>
+        deadLetter.messageId === failingMessageId
+          ? Promise.reject(new Error('down'))
+          : store.archive(deadLetter),
+    };
+    return { handler: buildHandler({ ...deps, powertoolsMetrics }), deadLetters };
+  };
+
+  it('reports only the records it could not archive as batch item failures', async () => {
+    captureStdout();
+    const failing = poison();
+    const { handler } = handlerWith(failing.messageId);
+
+    const response = (await handler(
+      sqsEvent([poison(), failing, poison()]),
+      lambdaContext(),
+    )) as SQSBatchResponse;
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: failing.messageId }] });
+  });
+
+  it('emits DeadLettersArchived as EMF: a total for the alarm and one per classification', async () => {
+    const chunks = captureStdout();
+    const { handler } = handlerWith();
+
+    await handler(sqsEvent([poison(), sqsRecord({ body: '{oops' })]), lambdaContext());
+
+    const metrics = emfLines(chunks);
+    const total = metrics.find((line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 1);
+    const perClass = metrics.filter((line) => 'classification' in line);
+    expect(total).toEqual(expect.objectContaining({ service: 'dlq-handler', DeadLettersArchived: [1, 1] }));
+    expect(perClass.map((line) => line.classification).sort()).toEqual(['missing-store-id', 'unparseable']);
+    expect(perClass.every((line) => line.DeadLettersArchived === 1)).toBe(true);
+  });
+});

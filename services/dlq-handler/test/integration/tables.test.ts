@@ -1,0 +1,135 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type LocalAws, startLocalAws } from '@order-pipeline/local-aws';
+import { type DeadLetterStore, deadLetterTable } from '../../src/deadLetterTable';
+import { type OrderStatusStore, ordersTable } from '../../src/ordersTable';
+import { aDeadLetter } from '../support/fakes';
+
+const mark = (orderId: string) => ({
+  orderId,
+  messageId: 'm-1',
+  classification: 'store-not-open' as const,
+  reason: 'store 42 is not open',
+  storeId: 42,
+  receiveCount: 3,
+  at: '2026-11-22T12:00:00.000Z',
+});
+
+describe('DynamoDB tables (dynalite, created from the services’ CloudFormation)', () => {
+  let local: LocalAws;
+  let documents: DynamoDBDocumentClient;
+  let deadLetters: DeadLetterStore;
+  let orders: OrderStatusStore;
+
+  beforeAll(async () => {
+    local = await startLocalAws({ services: ['order-consumer', 'dlq-handler'] });
+    documents = DynamoDBDocumentClient.from(local.dynamo, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    deadLetters = deadLetterTable(documents, local.tables.DeadLettersTable ?? 'missing');
+    orders = ordersTable(documents, local.tables.OrdersTable ?? 'missing');
+  }, 60_000);
+
+  afterAll(() => local?.stop());
+
+  const storedOrder = async (orderId: string) =>
+    (await documents.send(new GetCommand({ TableName: local.tables.OrdersTable, Key: { orderId } }))).Item;
+
+  describe('dead letters', () => {
+    it('archives a dead letter once: a second put of the same message id changes nothing', async () => {
+      const first = aDeadLetter({ messageId: 'idempotent-1', reason: 'first' });
+
+      const results = [
+        await deadLetters.archive(first),
+        await deadLetters.archive({ ...first, reason: 'second' }),
+      ];
+
+      expect(results).toEqual(['archived', 'already-archived']);
+      expect(await deadLetters.get('idempotent-1')).toEqual(first);
+    });
+
+    it('marks an ARCHIVED dead letter REDRIVEN once, and refuses a second marking', async () => {
+      await deadLetters.archive(aDeadLetter({ messageId: 'redrive-1' }));
+      const redrive = { redriveCount: 1, redrivenAt: '2026-11-22T12:00:00.000Z', redrivenMessageId: 'new-1' };
+
+      const results = [
+        await deadLetters.markRedriven('redrive-1', redrive),
+        await deadLetters.markRedriven('redrive-1', { ...redrive, redrivenMessageId: 'new-2' }),
+        await deadLetters.markRedriven('absent', redrive),
+      ];
+
+      expect(results).toEqual(['marked', 'not-archived', 'not-archived']);
+      expect(await deadLetters.get('redrive-1')).toEqual(
+        expect.objectContaining({ status: 'REDRIVEN', redriveCount: 1, redrivenMessageId: 'new-1' }),
+      );
+    });
+
+    it('lists every dead letter across Scan pages', async () => {
+      // A Scan page holds at most 1 MB: 25 bodies of 60 kB need two.
+      const body = JSON.stringify({ padding: 'x'.repeat(60_000) });
+      const ids = Array.from({ length: 25 }, (_, index) => `page-${index}`);
+      await Promise.all(ids.map((messageId) => deadLetters.archive(aDeadLetter({ messageId, body }))));
+
+      const firstPage = await documents.send(new ScanCommand({ TableName: local.tables.DeadLettersTable }));
+      const listed = (await deadLetters.list()).map((deadLetter) => deadLetter.messageId);
+
+      expect(firstPage.LastEvaluatedKey).toBeDefined();
+      expect(listed).toEqual(expect.arrayContaining(ids));
+    });
+
+    it('refuses to read an item that is not a dead letter', async () => {
+      await documents.send(
+        new PutCommand({
+          TableName: local.tables.DeadLettersTable,
+          Item: { messageId: 'stray', note: 'hand-made' },
+        }),
+      );
+
+      await expect(deadLetters.get('stray')).rejects.toThrow('dead-letters item stray is not a dead letter');
+    });
+  });
+
+  describe('orders', () => {
+    it('creates an absent order as DEAD_LETTERED with the reason', async () => {
+      expect(await orders.markDeadLettered(mark('ord-absent'))).toBe('marked');
+
+      expect(await storedOrder('ord-absent')).toEqual({
+        orderId: 'ord-absent',
+        status: 'DEAD_LETTERED',
+        deadLetterClass: 'store-not-open',
+        deadLetterReason: 'store 42 is not open',
+        messageId: 'm-1',
+        storeId: 42,
+        receiveCount: 3,
+        updatedAt: '2026-11-22T12:00:00.000Z',
+      });
+    });
+
+    it('keeps a PROCESSED order PROCESSED, untouched', async () => {
+      const processed = {
+        orderId: 'ord-processed',
+        status: 'PROCESSED',
+        messageId: 'm-0',
+        updatedAt: 'then',
+      };
+      await documents.send(new PutCommand({ TableName: local.tables.OrdersTable, Item: processed }));
+
+      expect(await orders.markDeadLettered(mark('ord-processed'))).toBe('already-processed');
+      expect(await storedOrder('ord-processed')).toEqual(processed);
+    });
+
+    it('updates an order that is already DEAD_LETTERED (a later dead letter of it)', async () => {
+      await orders.markDeadLettered(mark('ord-twice'));
+
+      const result = await orders.markDeadLettered({
+        ...mark('ord-twice'),
+        messageId: 'm-2',
+        reason: 'again',
+      });
+
+      expect(result).toBe('marked');
+      expect(await storedOrder('ord-twice')).toEqual(
+        expect.objectContaining({ status: 'DEAD_LETTERED', messageId: 'm-2', deadLetterReason: 'again' }),
+      );
+    });
+  });
+});
