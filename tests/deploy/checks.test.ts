@@ -1,0 +1,490 @@
+import {
+  type CfnTemplate,
+  checkAlarms,
+  checkApiKeyRequired,
+  checkApiTracing,
+  checkDataAccess,
+  checkDeadLetterQueues,
+  checkEncryptionAtRest,
+  checkFunctionRoles,
+  checkFunctionTracing,
+  checkImports,
+  checkLogRetention,
+  checkNoWildcardPermissions,
+  checkQueueSends,
+  checkSecureTransport,
+  checkSqsEventSources,
+  checkUsagePlan,
+  checkVisibilityTimeouts,
+  collectExports,
+  type Params,
+  resolveString,
+  type ServerlessState,
+  stageParams,
+} from './checks';
+import { dlqHandlerGrants, ingestApiGrants, orderConsumerGrants } from './expectations';
+import {
+  CONTEXT,
+  dlqHandlerTemplate,
+  EXPORTS,
+  ingestApiState,
+  ingestApiTemplate,
+  orderConsumerTemplate,
+  propsOf,
+  statementOf,
+} from './fixtures';
+
+/** The three stacks of one stage, as small hand-built templates that satisfy every property. */
+interface Stacks {
+  consumer: CfnTemplate;
+  ingest: CfnTemplate;
+  dlq: CfnTemplate;
+  ingestState: ServerlessState;
+  consumerParams: Params;
+}
+
+const stacks = (): Stacks => ({
+  consumer: orderConsumerTemplate(),
+  ingest: ingestApiTemplate(),
+  dlq: dlqHandlerTemplate(),
+  ingestState: ingestApiState(),
+  consumerParams: { prefix: 'order-pipeline-prod', maxReceiveCount: 5 },
+});
+
+const each = (s: Stacks, check: (template: CfnTemplate) => string[]): string[] =>
+  [s.consumer, s.ingest, s.dlq].flatMap(check);
+
+const ordersQueue = `ImportValue(${EXPORTS.ordersQueueArn})`;
+
+/** Every check as templates.test.ts applies it, here over the fixture stacks. */
+const CHECKS = {
+  encryption: (s: Stacks) => each(s, checkEncryptionAtRest),
+  secureTransport: (s: Stacks) => each(s, checkSecureTransport),
+  deadLetterQueues: (s: Stacks) => checkDeadLetterQueues(s.consumer, s.consumerParams),
+  visibilityTimeouts: (s: Stacks) => {
+    const catalog = collectExports(s.consumer, CONTEXT);
+    return [s.consumer, s.dlq].flatMap((template) => checkVisibilityTimeouts(template, catalog));
+  },
+  sqsEventSources: (s: Stacks) => each(s, checkSqsEventSources),
+  functionTracing: (s: Stacks) => each(s, checkFunctionTracing),
+  apiTracing: (s: Stacks) => checkApiTracing(s.ingest, s.ingestState),
+  functionRoles: (s: Stacks) => each(s, checkFunctionRoles),
+  noWildcards: (s: Stacks) => each(s, checkNoWildcardPermissions),
+  ingestAccess: (s: Stacks) => checkDataAccess(s.ingest, ingestApiGrants(EXPORTS)),
+  consumerAccess: (s: Stacks) => checkDataAccess(s.consumer, orderConsumerGrants()),
+  dlqHandlerAccess: (s: Stacks) => checkDataAccess(s.dlq, dlqHandlerGrants(EXPORTS)),
+  consumerSends: (s: Stacks) => checkQueueSends(s.consumer, []),
+  dlqHandlerSends: (s: Stacks) => checkQueueSends(s.dlq, [ordersQueue]),
+  apiKeys: (s: Stacks) => checkApiKeyRequired(s.ingest),
+  usagePlan: (s: Stacks) => checkUsagePlan(s.ingest),
+  logRetention: (s: Stacks) => each(s, checkLogRetention),
+  alarms: (s: Stacks) => checkAlarms(s.dlq, EXPORTS.deadLetterQueueArn),
+  imports: (s: Stacks) => {
+    const names = new Set(collectExports(s.consumer, CONTEXT).keys());
+    return [
+      ...checkImports(s.consumer, new Set(), CONTEXT),
+      ...checkImports(s.ingest, names, CONTEXT),
+      ...checkImports(s.dlq, names, CONTEXT),
+    ];
+  },
+};
+type CheckName = keyof typeof CHECKS;
+
+interface Mutation {
+  property: string;
+  check: CheckName;
+  mutate: (s: Stacks) => void;
+  reported: RegExp;
+}
+
+const MUTATIONS: Mutation[] = [
+  {
+    property: 'a queue without server-side encryption',
+    check: 'encryption',
+    mutate: (s) => {
+      delete propsOf(s.consumer, 'OrdersQueue').SqsManagedSseEnabled;
+    },
+    reported: /queue OrdersQueue is not encrypted/,
+  },
+  {
+    property: 'a table without SSESpecification.SSEEnabled',
+    check: 'encryption',
+    mutate: (s) => {
+      propsOf(s.dlq, 'DeadLettersTable').SSESpecification = { SSEEnabled: false };
+    },
+    reported: /table DeadLettersTable/,
+  },
+  {
+    property: 'a topic without a KMS key',
+    check: 'encryption',
+    mutate: (s) => {
+      delete propsOf(s.dlq, 'AlarmTopic').KmsMasterKeyId;
+    },
+    reported: /topic AlarmTopic has no KmsMasterKeyId/,
+  },
+  {
+    property: 'a queue left out of the TLS-only queue policy',
+    check: 'secureTransport',
+    mutate: (s) => {
+      propsOf(s.consumer, 'OrdersQueuePolicy').Queues = [{ Ref: 'OrdersQueue' }];
+    },
+    reported: /queue OrdersDeadLetterQueue has no queue policy denying/,
+  },
+  {
+    property: 'a queue policy that no longer conditions on aws:SecureTransport',
+    check: 'secureTransport',
+    mutate: (s) => {
+      const policy = propsOf(s.consumer, 'OrdersQueuePolicy').PolicyDocument as {
+        Statement: Record<string, unknown>[];
+      };
+      for (const statement of policy.Statement)
+        statement.Condition = { Bool: { 'aws:SecureTransport': 'true' } };
+    },
+    reported: /queue OrdersQueue has no queue policy denying/,
+  },
+  {
+    property: 'a source queue without a dead-letter queue',
+    check: 'deadLetterQueues',
+    mutate: (s) => {
+      delete propsOf(s.consumer, 'OrdersQueue').RedrivePolicy;
+    },
+    reported: /queue OrdersQueue has no RedrivePolicy/,
+  },
+  {
+    property: 'a DLQ that keeps messages 4 days instead of 14',
+    check: 'deadLetterQueues',
+    mutate: (s) => {
+      propsOf(s.consumer, 'OrdersDeadLetterQueue').MessageRetentionPeriod = 345600;
+    },
+    reported: /OrdersDeadLetterQueue keeps messages 345600 s, not 14 days/,
+  },
+  {
+    property: 'a source queue that keeps messages as long as its DLQ',
+    check: 'deadLetterQueues',
+    mutate: (s) => {
+      propsOf(s.consumer, 'OrdersQueue').MessageRetentionPeriod = 1209600;
+    },
+    reported: /not longer than its source OrdersQueue/,
+  },
+  {
+    property: 'a maxReceiveCount that is not the stage parameter',
+    check: 'deadLetterQueues',
+    mutate: (s) => {
+      s.consumerParams = { ...s.consumerParams, maxReceiveCount: 7 };
+    },
+    reported: /maxReceiveCount is 5, not the stage parameter maxReceiveCount \(7\)/,
+  },
+  {
+    property: "a source queue's visibility timeout under 6x the consumer's timeout",
+    check: 'visibilityTimeouts',
+    mutate: (s) => {
+      propsOf(s.consumer, 'ProcessOrdersLambdaFunction').Timeout = 11;
+    },
+    reported:
+      /OrdersQueue's visibility timeout \(60 s\) is less than 6x ProcessOrdersLambdaFunction's timeout \(11 s\)/,
+  },
+  {
+    property: "an imported DLQ's visibility timeout under 6x the DLQ handler's timeout",
+    check: 'visibilityTimeouts',
+    mutate: (s) => {
+      propsOf(s.consumer, 'OrdersDeadLetterQueue').VisibilityTimeout = 30;
+    },
+    reported:
+      /OrdersDeadLetterQueue's visibility timeout \(30 s\) is less than 6x HandleDeadLettersLambdaFunction/,
+  },
+  {
+    property: 'an SQS event source without ReportBatchItemFailures',
+    check: 'sqsEventSources',
+    mutate: (s) => {
+      delete propsOf(s.consumer, 'ProcessOrdersEventSourceMappingSQSOrdersQueue').FunctionResponseTypes;
+    },
+    reported: /ProcessOrdersEventSourceMappingSQSOrdersQueue does not use FunctionResponseTypes/,
+  },
+  {
+    property: 'an SQS event source without a batching window',
+    check: 'sqsEventSources',
+    mutate: (s) => {
+      propsOf(s.dlq, 'HandleDeadLettersEventSourceMappingSQS').MaximumBatchingWindowInSeconds = 0;
+    },
+    reported: /HandleDeadLettersEventSourceMappingSQS has no batching window/,
+  },
+  {
+    property: 'an SQS event source without a maximum concurrency',
+    check: 'sqsEventSources',
+    mutate: (s) => {
+      delete propsOf(s.dlq, 'HandleDeadLettersEventSourceMappingSQS').ScalingConfig;
+    },
+    reported: /HandleDeadLettersEventSourceMappingSQS has no maximum concurrency/,
+  },
+  {
+    property: 'a function without active X-Ray tracing',
+    check: 'functionTracing',
+    mutate: (s) => {
+      propsOf(s.ingest, 'GetOrderLambdaFunction').TracingConfig = { Mode: 'PassThrough' };
+    },
+    reported: /function GetOrderLambdaFunction does not set TracingConfig.Mode: Active/,
+  },
+  {
+    property: 'an API stage without X-Ray tracing',
+    check: 'apiTracing',
+    mutate: (s) => {
+      s.ingestState = { service: { provider: { tracing: { lambda: true } } } };
+    },
+    reported: /REST API ApiGatewayRestApi's stage has no X-Ray tracing/,
+  },
+  {
+    property: 'two functions sharing one role',
+    check: 'functionRoles',
+    mutate: (s) => {
+      propsOf(s.ingest, 'GetOrderLambdaFunction').Role = { 'Fn::GetAtt': ['CreateOrderRole', 'Arn'] };
+    },
+    reported: /role CreateOrderRole is shared by CreateOrderLambdaFunction, GetOrderLambdaFunction/,
+  },
+  {
+    property: "a function on the framework's shared IamRoleLambdaExecution",
+    check: 'functionRoles',
+    mutate: (s) => {
+      s.consumer.Resources.IamRoleLambdaExecution = { Type: 'AWS::IAM::Role', Properties: {} };
+      propsOf(s.consumer, 'ProcessOrdersLambdaFunction').Role = {
+        'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'],
+      };
+    },
+    reported: /ProcessOrdersLambdaFunction uses the framework's shared IamRoleLambdaExecution/,
+  },
+  {
+    property: 'a `*` action',
+    check: 'noWildcards',
+    mutate: (s) => {
+      statementOf(s.ingest, 'GetOrderRole', 'ReadOrders').Action = '*';
+    },
+    reported: /GetOrderRole \(get-order\) statement ReadOrders allows action \*/,
+  },
+  {
+    property: 'a `service:*` action',
+    check: 'noWildcards',
+    mutate: (s) => {
+      statementOf(s.consumer, 'ProcessOrdersRole', 'WriteOrders').Action = ['dynamodb:*'];
+    },
+    reported: /statement WriteOrders allows action dynamodb:\*/,
+  },
+  {
+    property: 'a `*` resource for an SQS action',
+    check: 'noWildcards',
+    mutate: (s) => {
+      statementOf(s.ingest, 'CreateOrderRole', 'SendOrders').Resource = '*';
+    },
+    reported: /statement SendOrders allows sqs:SendMessage on wildcard resource \*/,
+  },
+  {
+    property: 'a managed policy the template does not define',
+    check: 'noWildcards',
+    mutate: (s) => {
+      propsOf(s.dlq, 'HandleDeadLettersRole').ManagedPolicyArns = [
+        'arn:aws:iam::aws:policy/AdministratorAccess',
+      ];
+    },
+    reported:
+      /role HandleDeadLettersRole attaches managed policy arn:aws:iam::aws:policy\/AdministratorAccess/,
+  },
+  {
+    property: 'ingest writing the orders table',
+    check: 'ingestAccess',
+    mutate: (s) => {
+      statementOf(s.ingest, 'GetOrderRole', 'ReadOrders').Action = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+    },
+    reported:
+      /allows dynamodb:PutItem on ImportValue\(order-pipeline-prod-OrdersTableArn\), which is not an allowed grant/,
+  },
+  {
+    property: 'ingest sending to the dead-letter queue',
+    check: 'ingestAccess',
+    mutate: (s) => {
+      statementOf(s.ingest, 'CreateOrderRole', 'SendOrders').Resource = {
+        'Fn::ImportValue': EXPORTS.deadLetterQueueArn,
+      };
+    },
+    reported: /allows sqs:SendMessage on ImportValue\(order-pipeline-prod-OrdersDeadLetterQueueArn\)/,
+  },
+  {
+    property: 'the consumer writing a table other than its own',
+    check: 'consumerAccess',
+    mutate: (s) => {
+      statementOf(s.consumer, 'ProcessOrdersRole', 'WriteOrders').Resource = {
+        'Fn::ImportValue': 'order-pipeline-prod-DeadLettersTableArn',
+      };
+    },
+    reported: /allows dynamodb:PutItem on ImportValue\(order-pipeline-prod-DeadLettersTableArn\)/,
+  },
+  {
+    property: 'the DLQ handler deleting from the orders queue',
+    check: 'dlqHandlerAccess',
+    mutate: (s) => {
+      statementOf(s.dlq, 'HandleDeadLettersRole', 'ConsumeDeadLetterQueue').Resource = {
+        'Fn::ImportValue': EXPORTS.ordersQueueArn,
+      };
+    },
+    reported: /allows sqs:DeleteMessage on ImportValue\(order-pipeline-prod-OrdersQueueArn\)/,
+  },
+  {
+    property: 'the consumer sending to a queue',
+    check: 'consumerSends',
+    mutate: (s) => {
+      statementOf(s.consumer, 'ProcessOrdersRole', 'ConsumeOrdersQueue').Action = [
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+      ];
+    },
+    reported: /ConsumeOrdersQueue allows sqs:SendMessage on GetAtt\(OrdersQueue.Arn\)/,
+  },
+  {
+    property: 'the DLQ handler sending to a queue other than the orders queue',
+    check: 'dlqHandlerSends',
+    mutate: (s) => {
+      statementOf(s.dlq, 'HandleDeadLettersRole', 'ConsumeDeadLetterQueue').Action = 'sqs:SendMessage';
+    },
+    reported: /allows sqs:SendMessage on ImportValue\(order-pipeline-prod-OrdersDeadLetterQueueArn\)/,
+  },
+  {
+    property: 'a POST route without an API key',
+    check: 'apiKeys',
+    mutate: (s) => {
+      propsOf(s.ingest, 'ApiGatewayMethodOrdersPost').ApiKeyRequired = false;
+    },
+    reported: /^POST \/orders does not require an API key/,
+  },
+  {
+    property: 'a usage plan without throttling',
+    check: 'usagePlan',
+    mutate: (s) => {
+      delete propsOf(s.ingest, 'ApiGatewayUsagePlan').Throttle;
+    },
+    reported: /usage plan ApiGatewayUsagePlan does not throttle/,
+  },
+  {
+    property: 'a usage plan without a quota',
+    check: 'usagePlan',
+    mutate: (s) => {
+      delete propsOf(s.ingest, 'ApiGatewayUsagePlan').Quota;
+    },
+    reported: /usage plan ApiGatewayUsagePlan has no quota/,
+  },
+  {
+    property: 'a log group without retention',
+    check: 'logRetention',
+    mutate: (s) => {
+      delete propsOf(s.dlq, 'HandleDeadLettersLogGroup').RetentionInDays;
+    },
+    reported: /log group HandleDeadLettersLogGroup keeps logs forever/,
+  },
+  {
+    property: 'a function whose log group is not in the stack',
+    check: 'logRetention',
+    mutate: (s) => {
+      delete s.ingest.Resources.GetOrderLogGroup;
+    },
+    reported:
+      /function GetOrderLambdaFunction's log group \/aws\/lambda\/ingest-api-prod-getOrder is not in the stack/,
+  },
+  {
+    property: 'a missing DLQ depth alarm',
+    check: 'alarms',
+    mutate: (s) => {
+      delete s.dlq.Resources.DeadLetterQueueDepthAlarm;
+    },
+    reported: /the DLQ depth alarm .* is missing/,
+  },
+  {
+    property: 'a dead letters archived alarm that notifies nobody',
+    check: 'alarms',
+    mutate: (s) => {
+      propsOf(s.dlq, 'DeadLettersArchivedAlarm').AlarmActions = [];
+    },
+    reported: /the dead letters archived alarm \(DeadLettersArchived\) notifies no SNS topic/,
+  },
+  {
+    property: 'an import of a name the exporting stack does not export',
+    check: 'imports',
+    mutate: (s) => {
+      statementOf(s.dlq, 'HandleDeadLettersRole', 'MarkOrdersDeadLettered').Resource = {
+        'Fn::ImportValue': 'order-pipeline-prod-OrderTableArn',
+      };
+    },
+    reported: /import order-pipeline-prod-OrderTableArn is not exported/,
+  },
+  {
+    property: 'an export renamed in the exporting stack',
+    check: 'imports',
+    mutate: (s) => {
+      const outputs = s.consumer.Outputs ?? {};
+      outputs.OrdersQueueArn = {
+        ...outputs.OrdersQueueArn,
+        Export: { Name: { 'Fn::Sub': `\${AWS::StackName}-Queue` } },
+      };
+    },
+    reported: /import order-pipeline-prod-OrdersQueueArn is not exported/,
+  },
+];
+
+describe('deploy checks', () => {
+  it.each(Object.keys(CHECKS) as CheckName[])(
+    '%s reports nothing on templates that satisfy every property',
+    (name) => {
+      expect(CHECKS[name](stacks())).toEqual([]);
+    },
+  );
+
+  it.each(MUTATIONS)('$check reports $property', ({ check, mutate, reported }) => {
+    // Prepare
+    const broken = stacks();
+    mutate(broken);
+
+    // Act
+    const violations = CHECKS[check](broken);
+
+    // Assess
+    expect(violations).toEqual(expect.arrayContaining([expect.stringMatching(reported)]));
+  });
+
+  it('breaks every check at least once above', () => {
+    const broken = new Set(MUTATIONS.map(({ check }) => check));
+    expect(Object.keys(CHECKS).filter((name) => !broken.has(name as CheckName))).toEqual([]);
+  });
+});
+
+describe('resolveString()', () => {
+  it.each([
+    ['a plain string', 'order-pipeline-prod-OrdersQueueArn', 'order-pipeline-prod-OrdersQueueArn'],
+    [
+      'Fn::Sub with pseudo parameters',
+      { 'Fn::Sub': `\${AWS::StackName}-\${AWS::Region}` },
+      'order-consumer-prod-eu-west-1',
+    ],
+    [
+      'Fn::Sub with its own variables',
+      { 'Fn::Sub': [`\${p}-Q`, { p: { Ref: 'AWS::StackName' } }] },
+      'order-consumer-prod-Q',
+    ],
+    [
+      'Fn::Join',
+      { 'Fn::Join': ['-', ['order-pipeline', { Ref: 'AWS::Region' }]] },
+      'order-pipeline-eu-west-1',
+    ],
+  ])('resolves %s as CloudFormation would for the stack', (_, value, expected) => {
+    expect(resolveString(value, CONTEXT)).toBe(expected);
+  });
+
+  it('answers undefined for what depends on the account or another resource', () => {
+    expect(resolveString({ 'Fn::Sub': `\${AWS::AccountId}-x` }, CONTEXT)).toBeUndefined();
+    expect(resolveString({ Ref: 'OrdersQueue' }, CONTEXT)).toBeUndefined();
+  });
+});
+
+describe('stageParams()', () => {
+  it("overlays the stage's own params on the default block", () => {
+    const printed = {
+      params: { default: { maxReceiveCount: 5, prefix: 'p' }, local: { maxReceiveCount: 3 } },
+    };
+    expect(stageParams(printed, 'local')).toEqual({ maxReceiveCount: 3, prefix: 'p' });
+    expect(stageParams(printed, 'prod')).toEqual({ maxReceiveCount: 5, prefix: 'p' });
+  });
+});

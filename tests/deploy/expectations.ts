@@ -1,0 +1,57 @@
+import type { Grant } from './checks';
+
+/**
+ * What each service may do with SQS, DynamoDB and SNS: the pipeline's least-privilege intent,
+ * written down once. Resources are in `describeValue` form; imported ones by order-consumer's export
+ * names for the stage.
+ */
+export interface OrderConsumerExports {
+  ordersQueueArn: string;
+  deadLetterQueueArn: string;
+  ordersTableArn: string;
+}
+
+const CONSUME = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+];
+const READ_ITEMS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+
+const imported = (name: string): string => `ImportValue(${name})`;
+
+/** ingest-api sends to the orders queue and reads the orders table, nothing else. */
+export const ingestApiGrants = (exports: OrderConsumerExports): Grant[] => [
+  { resource: imported(exports.ordersQueueArn), actions: ['sqs:SendMessage'] },
+  { resource: imported(exports.ordersTableArn), actions: READ_ITEMS },
+];
+
+/** order-consumer consumes its orders queue and writes its orders table; it sends to no queue. */
+export const orderConsumerGrants = (): Grant[] => [
+  { resource: 'GetAtt(OrdersQueue.Arn)', actions: CONSUME },
+  {
+    resource: 'GetAtt(OrdersTable.Arn)',
+    actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', ...READ_ITEMS],
+  },
+];
+
+/**
+ * dlq-handler consumes the DLQ, writes its dead-letters table, updates an order's status, and may
+ * send to the orders queue only (a redrive; today `pnpm dlq redrive` runs from the CLI instead).
+ */
+export const dlqHandlerGrants = (exports: OrderConsumerExports): Grant[] => [
+  { resource: imported(exports.deadLetterQueueArn), actions: CONSUME },
+  { resource: imported(exports.ordersQueueArn), actions: ['sqs:SendMessage'] },
+  {
+    resource: 'GetAtt(DeadLettersTable.Arn)',
+    actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', ...READ_ITEMS],
+  },
+  { resource: imported(exports.ordersTableArn), actions: ['dynamodb:UpdateItem', ...READ_ITEMS] },
+];

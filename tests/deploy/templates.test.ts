@@ -1,0 +1,222 @@
+import {
+  apiMethods,
+  checkAlarms,
+  checkApiKeyRequired,
+  checkApiTracing,
+  checkDataAccess,
+  checkDeadLetterQueues,
+  checkEncryptionAtRest,
+  checkFunctionRoles,
+  checkFunctionTracing,
+  checkImports,
+  checkLogRetention,
+  checkNoWildcardPermissions,
+  checkQueueSends,
+  checkSecureTransport,
+  checkSqsEventSources,
+  checkUsagePlan,
+  checkVisibilityTimeouts,
+  collectExports,
+  describeValue,
+  type ExportedValue,
+  importedNames,
+  type ResolveContext,
+} from './checks';
+import {
+  dlqHandlerGrants,
+  ingestApiGrants,
+  type OrderConsumerExports,
+  orderConsumerGrants,
+} from './expectations';
+import { type PackagedService, packageService, SERVICES, type ServiceName } from './packageService';
+
+/**
+ * What `sls deploy --stage prod` would create, proven without an AWS account: each service is
+ * packaged (`sls package --stage prod`, no credentials) and its CloudFormation checked.
+ */
+const STAGE = 'prod';
+
+const packaged = new Map<ServiceName, Promise<PackagedService>>();
+
+beforeAll(async () => {
+  for (const service of SERVICES) packaged.set(service, packageService(service, STAGE));
+  // A service that fails to package fails its own tests (with sls's output), not the others'.
+  await Promise.allSettled(packaged.values());
+}, 180_000);
+
+const get = async (service: ServiceName): Promise<PackagedService> => {
+  const result = packaged.get(service);
+  if (result === undefined) throw new Error(`${service} was not packaged`);
+  return result;
+};
+
+/** How CloudFormation names the stack serverless deploys (`<service>-<stage>`), for export names. */
+const contextOf = ({ service, stage, state }: PackagedService): ResolveContext => ({
+  stackName: `${service}-${stage}`,
+  region: String(state.service?.provider?.region ?? 'eu-west-1'),
+});
+
+/** order-consumer is deployed first: its exports are what the other two may import. */
+const consumerExports = async (): Promise<Map<string, ExportedValue>> => {
+  const consumer = await get('order-consumer');
+  return collectExports(consumer.template, contextOf(consumer));
+};
+
+/** order-consumer's export names, found by what they export. */
+const exportNames = async (): Promise<OrderConsumerExports> => {
+  const exports = await consumerExports();
+  const nameOf = (value: string): string => {
+    const found = [...exports].find(([, exported]) => describeValue(exported.value) === value);
+    if (found === undefined) throw new Error(`order-consumer exports nothing whose value is ${value}`);
+    return found[0];
+  };
+  return {
+    ordersQueueArn: nameOf('GetAtt(OrdersQueue.Arn)'),
+    deadLetterQueueArn: nameOf('GetAtt(OrdersDeadLetterQueue.Arn)'),
+    ordersTableArn: nameOf('GetAtt(OrdersTable.Arn)'),
+  };
+};
+
+const DEPLOYED_BEFORE: Record<ServiceName, ServiceName[]> = {
+  'order-consumer': [],
+  'ingest-api': ['order-consumer'],
+  'dlq-handler': ['order-consumer'],
+};
+
+describe.each(SERVICES)('sls package --stage prod: %s', (service) => {
+  it('encrypts every queue, table, topic and bucket at rest', async () => {
+    const { template } = await get(service);
+    expect(checkEncryptionAtRest(template)).toEqual([]);
+  });
+
+  it('denies every request to its queues and topics not made over TLS', async () => {
+    const { template } = await get(service);
+    expect(checkSecureTransport(template)).toEqual([]);
+  });
+
+  it("gives every SQS event source's queue a visibility timeout of at least 6x the function's timeout", async () => {
+    const { template } = await get(service);
+    expect(checkVisibilityTimeouts(template, await consumerExports())).toEqual([]);
+  });
+
+  it('reports batch item failures, batches with a window and caps concurrency on every SQS event source', async () => {
+    const { template } = await get(service);
+    expect(checkSqsEventSources(template)).toEqual([]);
+  });
+
+  it('traces every function, and the API stage, with X-Ray', async () => {
+    const { template, state } = await get(service);
+    expect([...checkFunctionTracing(template), ...checkApiTracing(template, state)]).toEqual([]);
+  });
+
+  it('runs every function with a role of its own', async () => {
+    const { template } = await get(service);
+    expect(checkFunctionRoles(template)).toEqual([]);
+  });
+
+  it('allows no wildcard action, and no wildcard resource on SQS, DynamoDB or SNS', async () => {
+    const { template } = await get(service);
+    expect(checkNoWildcardPermissions(template)).toEqual([]);
+  });
+
+  it('keeps the logs of every function for a limited time', async () => {
+    const { template } = await get(service);
+    expect(checkLogRetention(template)).toEqual([]);
+  });
+
+  it('imports only names that the stacks deployed before it export', async () => {
+    const packagedService = await get(service);
+    const exporters = await Promise.all(DEPLOYED_BEFORE[service].map(get));
+    const names = new Set(
+      exporters.flatMap((exporter) => [...collectExports(exporter.template, contextOf(exporter)).keys()]),
+    );
+    expect(checkImports(packagedService.template, names, contextOf(packagedService))).toEqual([]);
+  });
+});
+
+describe('sls package --stage prod: order-consumer', () => {
+  it('owns the orders queue, its dead-letter queue and the orders table', async () => {
+    const { template } = await get('order-consumer');
+    const types = Object.fromEntries(
+      ['OrdersQueue', 'OrdersDeadLetterQueue', 'OrdersTable'].map((id) => [id, template.Resources[id]?.Type]),
+    );
+    expect(types).toEqual({
+      OrdersQueue: 'AWS::SQS::Queue',
+      OrdersDeadLetterQueue: 'AWS::SQS::Queue',
+      OrdersTable: 'AWS::DynamoDB::Table',
+    });
+  });
+
+  it("dead-letters after the stage's maxReceiveCount into a DLQ that keeps messages 14 days", async () => {
+    const { template, params } = await get('order-consumer');
+    expect(checkDeadLetterQueues(template, params)).toEqual([]);
+  });
+
+  it('consumes the orders queue with one SQS event source', async () => {
+    const { template } = await get('order-consumer');
+    const sources = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping')
+      .map((mapping) => describeValue(mapping.Properties?.EventSourceArn));
+    expect(sources).toEqual(['GetAtt(OrdersQueue.Arn)']);
+  });
+
+  it('consumes its queue and writes its table, and sends to no queue', async () => {
+    const { template } = await get('order-consumer');
+    expect([...checkDataAccess(template, orderConsumerGrants()), ...checkQueueSends(template, [])]).toEqual(
+      [],
+    );
+  });
+});
+
+describe('sls package --stage prod: ingest-api', () => {
+  it('requires an API key on every route, the POST routes included', async () => {
+    const { template } = await get('ingest-api');
+    const routes = apiMethods(template).map(({ route }) => route);
+    expect(routes).toEqual(expect.arrayContaining(['POST /orders', 'POST /orders/batch']));
+    expect(checkApiKeyRequired(template)).toEqual([]);
+  });
+
+  it('throttles and caps the API keys with a usage plan', async () => {
+    const { template } = await get('ingest-api');
+    expect(checkUsagePlan(template)).toEqual([]);
+  });
+
+  it('only sends to the orders queue and reads the orders table', async () => {
+    const { template } = await get('ingest-api');
+    const names = await exportNames();
+    expect([
+      ...checkDataAccess(template, ingestApiGrants(names)),
+      ...checkQueueSends(template, [`ImportValue(${names.ordersQueueArn})`]),
+    ]).toEqual([]);
+  });
+
+  it("imports the orders queue and table from order-consumer's exports", async () => {
+    const { template } = await get('ingest-api');
+    expect(importedNames(template).length).toBeGreaterThan(0);
+  });
+});
+
+describe('sls package --stage prod: dlq-handler', () => {
+  it('consumes the imported dead-letter queue with one SQS event source', async () => {
+    const { template } = await get('dlq-handler');
+    const names = await exportNames();
+    const sources = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping')
+      .map((mapping) => describeValue(mapping.Properties?.EventSourceArn));
+    expect(sources).toEqual([`ImportValue(${names.deadLetterQueueArn})`]);
+  });
+
+  it('alarms on DLQ depth and on archived dead letters, notifying its SNS topic', async () => {
+    const { template } = await get('dlq-handler');
+    expect(checkAlarms(template, (await exportNames()).deadLetterQueueArn)).toEqual([]);
+  });
+
+  it('consumes the DLQ and archives, and sends to no queue but the orders queue', async () => {
+    const { template } = await get('dlq-handler');
+    const names = await exportNames();
+    expect([
+      ...checkDataAccess(template, dlqHandlerGrants(names)),
+      ...checkQueueSends(template, [`ImportValue(${names.ordersQueueArn})`]),
+    ]).toEqual([]);
+  });
+});
