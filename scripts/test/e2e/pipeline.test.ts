@@ -48,21 +48,42 @@ describe('the local stack, end to end', () => {
     expect(stored.body).toEqual(expect.objectContaining({ orderId, status: 'PROCESSED' }));
   });
 
-  it('archives a message without store_id as missing-store-id after exactly maxReceiveCount receives', async () => {
-    const order = anOrder({ storeId: 4 });
-    await e2e.sqs.send(
+  /** The consumer's record spans per message id: one per receive. */
+  const consumerReceives = async (messageId: string) =>
+    (await e2e.segments()).filter(
+      (segment) => segment.name === 'order-consumer' && segment.annotations?.messageId === messageId,
+    );
+
+  const sendBatch = async (entries: Array<{ order: ReturnType<typeof anOrder>; poison: boolean }>) => {
+    const { Successful = [] } = await e2e.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueOf(e2e.stack.info, 'OrdersQueue').url,
-        Entries: [
-          { Id: 'poison', MessageBody: JSON.stringify(order), MessageAttributes: { ...POISON_ATTRIBUTES } },
-        ],
+        Entries: entries.map(({ order, poison }, index) => ({
+          Id: `m${index}`,
+          MessageBody: JSON.stringify(order),
+          MessageAttributes: poison
+            ? { ...POISON_ATTRIBUTES }
+            : buildOrderAttributes({ storeId: order.storeId, correlationId: 'e2e', producer: 'e2e' }),
+        })),
       }),
     );
+    return entries.map((_, index) => {
+      const sent = Successful.find((entry) => entry.Id === `m${index}`);
+      if (!sent?.MessageId) throw new Error(`entry m${index} was not sent`);
+      return sent.MessageId;
+    });
+  };
+
+  it('archives a message without store_id as missing-store-id after exactly maxReceiveCount receives', async () => {
+    const order = anOrder({ storeId: 4 });
+    const [messageId = ''] = await sendBatch([{ order, poison: true }]);
 
     const deadLetter = await deadLetterOf(order.orderId);
 
     expect(deadLetter.classification).toBe('missing-store-id');
-    expect(Number(deadLetter.receiveCount)).toBe(maxReceiveCount);
+    const receives = await consumerReceives(messageId);
+    expect(receives).toHaveLength(maxReceiveCount);
+    expect(receives.every((segment) => segment.annotations?.outcome === 'poison')).toBe(true);
     expect(await e2e.storedOrder(order.orderId)).toEqual(
       expect.objectContaining({ status: 'DEAD_LETTERED' }),
     );
@@ -71,34 +92,18 @@ describe('the local stack, end to end', () => {
   it('in a mixed batch receives only the bad messages again; the good ones are processed once', async () => {
     const good = [anOrder({ storeId: 5 }), anOrder({ storeId: 6 }), anOrder({ storeId: 7 })];
     const bad = [anOrder({ storeId: 5 }), anOrder({ storeId: 6 })];
-    await e2e.sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: queueOf(e2e.stack.info, 'OrdersQueue').url,
-        Entries: [
-          ...good.map((order, index) => ({
-            Id: `good${index}`,
-            MessageBody: JSON.stringify(order),
-            MessageAttributes: buildOrderAttributes({
-              storeId: order.storeId,
-              correlationId: 'mixed',
-              producer: 'e2e',
-            }),
-          })),
-          ...bad.map((order, index) => ({
-            Id: `bad${index}`,
-            MessageBody: JSON.stringify(order),
-            MessageAttributes: { ...POISON_ATTRIBUTES },
-          })),
-        ],
-      }),
-    );
+    const ids = await sendBatch([
+      ...good.map((order) => ({ order, poison: false })),
+      ...bad.map((order) => ({ order, poison: true })),
+    ]);
 
-    const deadLetters = await Promise.all(bad.map((order) => deadLetterOf(order.orderId)));
-    const stored = await Promise.all(good.map((order) => e2e.storedOrder(order.orderId)));
+    await Promise.all(bad.map((order) => deadLetterOf(order.orderId)));
 
-    for (const record of stored)
-      expect(record).toEqual(expect.objectContaining({ status: 'PROCESSED', receiveCount: 1 }));
-    for (const record of deadLetters) expect(Number(record.receiveCount)).toBe(maxReceiveCount);
+    const receives = await Promise.all(ids.map(consumerReceives));
+    expect(receives.map((spans) => spans.length)).toEqual([1, 1, 1, maxReceiveCount, maxReceiveCount]);
+    for (const order of good) {
+      expect(await e2e.storedOrder(order.orderId)).toEqual(expect.objectContaining({ status: 'PROCESSED' }));
+    }
   });
 
   it("shares one trace Root across the ingest segment, the consumer's record and the DLQ handler's record", async () => {
