@@ -1,0 +1,268 @@
+import type { FieldIssue, Order } from '@order-pipeline/common';
+import { readOrderRequest } from './createOrder';
+import type { RuntimeDeps } from './deps';
+import { ERROR_CODE, RequestError } from './errors';
+import {
+  type ApiEvent,
+  answeringRequestErrors,
+  CORRELATION_HEADER,
+  type ErrorBody,
+  errorBody,
+  type HttpResponse,
+  headerValue,
+  jsonResponse,
+  readCorrelationId,
+  readJsonBody,
+  TRACE_HEADER_NAME,
+  unavailableResponse,
+} from './http';
+import { MAX_BATCH_BODY_BYTES, MAX_BATCH_ORDERS, MAX_ORDER_BYTES } from './limits';
+import { buildOrderMessage, type OrderMessage, prepareOrder } from './orderMessage';
+import type { OrderQueue } from './orderQueue';
+import { type SendOutcome, sendInBatches } from './sendInBatches';
+
+export interface CreateOrderBatchDeps extends RuntimeDeps {
+  queue: Pick<OrderQueue, 'sendBatch'>;
+  sleep(ms: number): Promise<void>;
+}
+
+/** This invocation's clock: milliseconds left before Lambda stops it. */
+export interface Invocation {
+  remainingTimeMs(): number;
+}
+
+/** One order of the batch, by its index in `orders`. */
+export type BatchItemResult =
+  | { index: number; status: 'accepted'; orderId: string; messageId: string }
+  | { index: number; status: 'rejected'; orderId?: string; error: ErrorBody }
+  | { index: number; status: 'failed'; orderId: string; error: ErrorBody };
+
+/** Every answer to a batch that got as far as sending (202, 207 and 503) carries all of this. */
+export interface BatchReport {
+  correlationId: string;
+  traceId: string;
+  accepted: number;
+  rejected: number;
+  failed: number;
+  results: BatchItemResult[];
+}
+
+const readBatch = (input: unknown): unknown[] => {
+  const orders =
+    typeof input === 'object' && input !== null && !Array.isArray(input)
+      ? (input as { orders?: unknown }).orders
+      : undefined;
+  if (!Array.isArray(orders)) {
+    throw new RequestError(400, ERROR_CODE.invalidBatch, 'the body must be { "orders": [ ... ] }', [
+      { path: 'orders', message: 'must be an array of orders' },
+    ]);
+  }
+  if (orders.length === 0) {
+    throw new RequestError(400, ERROR_CODE.emptyBatch, 'the batch holds no orders');
+  }
+  if (orders.length > MAX_BATCH_ORDERS) {
+    throw new RequestError(
+      400,
+      ERROR_CODE.batchTooLarge,
+      `the batch holds ${orders.length} orders; at most ${MAX_BATCH_ORDERS} are accepted`,
+    );
+  }
+  return orders;
+};
+
+type Candidate =
+  | { index: number; message: OrderMessage }
+  | { index: number; rejected: Extract<BatchItemResult, { status: 'rejected' }> };
+
+const rejected = (index: number, error: ErrorBody, orderId?: string): Candidate => ({
+  index,
+  rejected: { index, status: 'rejected', ...(orderId === undefined ? {} : { orderId }), error },
+});
+
+/** Validates and completes every order; a second use of an orderId in one batch is refused. */
+const prepareCandidates = (
+  orders: readonly unknown[],
+  context: { now: Date; uuid: () => string; correlationId: string; traceHeader: string },
+): Candidate[] => {
+  const firstIndexOf = new Map<string, number>();
+  return orders.map((raw, index) => {
+    let order: Order;
+    try {
+      order = prepareOrder(readOrderRequest(raw), context);
+    } catch (error) {
+      if (!(error instanceof RequestError)) throw error;
+      return rejected(index, errorBody(error.code, error.message, error.issues));
+    }
+    const first = firstIndexOf.get(order.orderId);
+    if (first !== undefined) {
+      // The consumer would store the first and drop this one as a duplicate delivery.
+      return rejected(
+        index,
+        errorBody(ERROR_CODE.duplicateOrderId, `orderId is also used by the order at index ${first}`),
+        order.orderId,
+      );
+    }
+    firstIndexOf.set(order.orderId, index);
+    const message = buildOrderMessage(order, context);
+    if (message.bytes > MAX_ORDER_BYTES) {
+      return rejected(
+        index,
+        errorBody(
+          ERROR_CODE.payloadTooLarge,
+          `the order's message is ${message.bytes} bytes; at most ${MAX_ORDER_BYTES} are accepted`,
+        ),
+        order.orderId,
+      );
+    }
+    return { index, message };
+  });
+};
+
+const toResult = (index: number, message: OrderMessage, outcome: SendOutcome): BatchItemResult => {
+  const { orderId } = message;
+  switch (outcome.status) {
+    case 'accepted':
+      return { index, status: 'accepted', orderId, messageId: outcome.messageId };
+    case 'rejected':
+      return {
+        index,
+        status: 'rejected',
+        orderId,
+        error: errorBody(ERROR_CODE.queueRejected, `the queue refused the message (${outcome.code})`),
+      };
+    case 'failed':
+      return {
+        index,
+        status: 'failed',
+        orderId,
+        error: errorBody(
+          ERROR_CODE.queueUnavailable,
+          'not confirmed by the queue; retry with the same orderId',
+        ),
+      };
+  }
+};
+
+/** Every rejection as issues under `orders.<index>`, for the 400 that answers a batch with none accepted. */
+const issuesOf = (results: readonly BatchItemResult[]): FieldIssue[] =>
+  results.flatMap((result) => {
+    if (result.status !== 'rejected') return [];
+    const base = `orders.${result.index}`;
+    const issues = result.error.issues ?? [{ path: '(root)', message: result.error.message }];
+    return issues.map((issue) => ({
+      path: issue.path === '(root)' ? base : `${base}.${issue.path}`,
+      message: issue.message,
+    }));
+  });
+
+const count = (results: readonly BatchItemResult[], status: BatchItemResult['status']): number =>
+  results.filter((result) => result.status === status).length;
+
+const distinctReasons = (outcomes: readonly SendOutcome[], status: 'rejected' | 'failed'): string[] => [
+  ...new Set(
+    outcomes.flatMap((outcome) => {
+      if (outcome.status !== status) return [];
+      return [outcome.status === 'rejected' ? `${outcome.code}: ${outcome.reason}` : outcome.reason];
+    }),
+  ),
+];
+
+/** Sends the valid orders; answers every order's result in request order, and the raw SQS outcomes. */
+const sendValid = async (
+  candidates: readonly Candidate[],
+  deps: CreateOrderBatchDeps,
+  invocation: Invocation,
+): Promise<{ results: BatchItemResult[]; outcomes: SendOutcome[] }> => {
+  const sendable = candidates.flatMap((candidate) => ('message' in candidate ? [candidate] : []));
+  const outcomes = await sendInBatches(
+    sendable.map((candidate) => candidate.message),
+    { queue: deps.queue, sleep: deps.sleep, remainingTimeMs: invocation.remainingTimeMs },
+  );
+  const sent = new Map(
+    sendable.map((candidate, position) => [
+      candidate.index,
+      toResult(candidate.index, candidate.message, outcomes[position] as SendOutcome),
+    ]),
+  );
+  const results = candidates.map((candidate) =>
+    'rejected' in candidate ? candidate.rejected : (sent.get(candidate.index) as BatchItemResult),
+  );
+  return { results, outcomes };
+};
+
+/**
+ * POST /orders/batch `{ "orders": [...] }` (1-100 orders). Each valid order is sent as in POST /orders,
+ * 10 per SendMessageBatch; every answer names each order's fate by index:
+ * - 202: every order accepted (queued);
+ * - 207: some accepted, the others rejected (invalid, duplicate orderId, refused by SQS): fix and
+ *   resend only the rejected ones;
+ * - 400: nothing accepted: a malformed batch (not JSON, no `orders`, empty, over 100), or every order
+ *   rejected (`issues` under `orders.<index>`);
+ * - 503 + Retry-After: SQS left some orders unconfirmed after bounded retries. The body still lists
+ *   every order: `accepted` ones are queued, `failed` ones carry the orderId to resend them with (an
+ *   orderId is an idempotency key: the consumer writes each orderId once).
+ */
+export const createOrderBatch = (
+  event: ApiEvent,
+  deps: CreateOrderBatchDeps,
+  invocation: Invocation,
+): Promise<HttpResponse> =>
+  answeringRequestErrors(async () => {
+    const correlationId = readCorrelationId(event, deps.uuid);
+    const headers = { [CORRELATION_HEADER]: correlationId };
+    return deps.trace(
+      {
+        name: 'ingest-api',
+        parentHeader: headerValue(event.headers, TRACE_HEADER_NAME),
+        annotations: { correlationId, route: 'POST /orders/batch' },
+      },
+      (span) =>
+        answeringRequestErrors(async () => {
+          const orders = readBatch(readJsonBody(event, MAX_BATCH_BODY_BYTES));
+          span.annotate('orderCount', orders.length);
+          const candidates = prepareCandidates(orders, {
+            now: deps.now(),
+            uuid: deps.uuid,
+            correlationId,
+            traceHeader: span.header(),
+          });
+          const { results, outcomes } = await sendValid(candidates, deps, invocation);
+          const counts = {
+            accepted: count(results, 'accepted'),
+            rejected: count(results, 'rejected'),
+            failed: count(results, 'failed'),
+          };
+          const report: BatchReport = { correlationId, traceId: span.traceId, ...counts, results };
+          for (const [key, value] of Object.entries(counts)) span.annotate(key, value);
+          const summary = { correlationId, traceId: span.traceId, ...counts };
+          const refusals = distinctReasons(outcomes, 'rejected');
+          if (refusals.length > 0) deps.log.warn('the orders queue refused orders', { ...summary, refusals });
+
+          if (counts.failed > 0) {
+            span.fail(new Error(`the orders queue left ${counts.failed} orders unconfirmed`));
+            deps.log.error('the orders queue left orders unconfirmed', {
+              ...summary,
+              reasons: distinctReasons(outcomes, 'failed'),
+            });
+            return unavailableResponse(
+              ERROR_CODE.queueUnavailable,
+              `${counts.failed} of ${orders.length} orders could not be queued; resend the failed ones later with the same orderId`,
+              report,
+              headers,
+            );
+          }
+          if (counts.accepted === 0) {
+            deps.log.info('order batch refused', summary);
+            const issues = issuesOf(results);
+            throw new RequestError(
+              400,
+              ERROR_CODE.invalidOrders,
+              'no order of the batch was accepted',
+              issues,
+            );
+          }
+          deps.log.info('order batch accepted', summary);
+          return jsonResponse(counts.rejected > 0 ? 207 : 202, report, headers);
+        }, headers),
+    );
+  });

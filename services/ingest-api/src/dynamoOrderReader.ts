@@ -1,0 +1,12 @@
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrderReader } from './getOrder';
+
+/** The orders table over DynamoDB: one strongly consistent GetItem, so a status just written is seen. */
+export const dynamoOrderReader = (client: DynamoDBDocumentClient, tableName: string): OrderReader => ({
+  async get(orderId) {
+    const output = await client.send(
+      new GetCommand({ TableName: tableName, Key: { orderId }, ConsistentRead: true }),
+    );
+    return output.Item;
+  },
+});

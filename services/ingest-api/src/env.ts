@@ -1,0 +1,19 @@
+import { requireEnv } from '@order-pipeline/common';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** An endpoint override (the local stack's embedded SQS or DynamoDB); unset on AWS. */
+const optional = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === '' ? undefined : value;
+
+/** The POST functions' environment (serverless.yml sets ORDERS_QUEUE_URL). */
+export const readQueueEnv = (env: Env = process.env) => ({
+  queueUrl: requireEnv('ORDERS_QUEUE_URL', env),
+  sqsEndpoint: optional(env.AWS_ENDPOINT_URL_SQS),
+});
+
+/** The GET function's environment (serverless.yml sets ORDERS_TABLE). */
+export const readTableEnv = (env: Env = process.env) => ({
+  tableName: requireEnv('ORDERS_TABLE', env),
+  dynamoEndpoint: optional(env.AWS_ENDPOINT_URL_DYNAMODB),
+});

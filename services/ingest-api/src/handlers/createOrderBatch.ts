@@ -1,0 +1,17 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { createOrderBatch } from '../createOrderBatch';
+import { jsonErrors } from '../middleware';
+import { orderQueue } from '../sideEffects/queue';
+import { logger, runtime } from '../sideEffects/runtime';
+
+/** POST /orders/batch (the logic is in ../createOrderBatch.ts). */
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(jsonErrors(logger))
+  .handler((event, context) =>
+    createOrderBatch(
+      event,
+      { ...runtime, queue: orderQueue },
+      { remainingTimeMs: () => context.getRemainingTimeInMillis() },
+    ),
+  );

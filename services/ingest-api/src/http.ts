@@ -1,0 +1,143 @@
+import type { FieldIssue } from '@order-pipeline/common';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ERROR_CODE, type ErrorCode, RequestError } from './errors';
+import { RETRY_AFTER_SECONDS } from './limits';
+
+export type HttpResponse = APIGatewayProxyResult & { headers: Record<string, string> };
+
+/** The parts of a REST API (payload v1) proxy event this API reads. */
+export type ApiEvent = Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded' | 'pathParameters'>;
+
+export const CORRELATION_HEADER = 'x-correlation-id';
+/** The X-Ray header API Gateway (or a client) passes on. */
+export const TRACE_HEADER_NAME = 'x-amzn-trace-id';
+
+/** REST API events keep the client's header casing; HTTP header names are case-insensitive. */
+export const headerValue = (headers: ApiEvent['headers'] | null, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+};
+
+const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The caller's `x-correlation-id`, or a new one; a malformed one is refused rather than forwarded. */
+export const readCorrelationId = (event: ApiEvent, generate: () => string): string => {
+  const given = headerValue(event.headers, CORRELATION_HEADER);
+  if (given === undefined) return generate();
+  if (!CORRELATION_ID_PATTERN.test(given)) {
+    throw new RequestError(
+      400,
+      ERROR_CODE.invalidCorrelationId,
+      `${CORRELATION_HEADER} must be 1-128 of A-Z a-z 0-9 . _ : -`,
+    );
+  }
+  return given;
+};
+
+/**
+ * `application/json`, optionally with `charset=utf-8`: JSON exchanged between systems is UTF-8
+ * (RFC 8259, section 8.1), so any other charset is refused instead of being misread.
+ */
+const isJsonContentType = (value: string | undefined): boolean => {
+  if (value === undefined) return false;
+  const [mediaType = '', ...parameters] = value.split(';').map((part) => part.trim());
+  if (mediaType.toLowerCase() !== 'application/json') return false;
+  return parameters.every((parameter) => {
+    const [name = '', raw = ''] = parameter.split('=').map((part) => part.trim());
+    if (name.toLowerCase() !== 'charset') return true;
+    return raw.replace(/^"(.*)"$/, '$1').toLowerCase() === 'utf-8';
+  });
+};
+
+/**
+ * The request's JSON body, refused with 415 (not JSON), 413 (over `maxBytes`) or 400 (unparseable),
+ * in that order, so that an oversized body is never parsed.
+ */
+export const readJsonBody = (event: ApiEvent, maxBytes: number): unknown => {
+  if (!isJsonContentType(headerValue(event.headers, 'content-type'))) {
+    throw new RequestError(
+      415,
+      ERROR_CODE.unsupportedMediaType,
+      'content-type must be application/json (charset, if given, utf-8)',
+    );
+  }
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > maxBytes) {
+    throw new RequestError(
+      413,
+      ERROR_CODE.payloadTooLarge,
+      `request body is ${bytes.length} bytes; at most ${maxBytes} are accepted`,
+    );
+  }
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new RequestError(400, ERROR_CODE.invalidJson, 'request body is not valid JSON');
+  }
+};
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  issues?: readonly FieldIssue[];
+}
+
+export const errorBody = (code: ErrorCode, message: string, issues?: readonly FieldIssue[]): ErrorBody =>
+  issues === undefined || issues.length === 0 ? { code, message } : { code, message, issues };
+
+export const jsonResponse = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+/** The answer to a refused request: `{ error: { code, message, issues? } }` and nothing else. */
+export const requestErrorResponse = (
+  error: RequestError,
+  headers: Record<string, string> = {},
+): HttpResponse =>
+  jsonResponse(error.status, { error: errorBody(error.code, error.message, error.issues) }, headers);
+
+/**
+ * Runs `work`, answering a RequestError it throws as the JSON error. Used inside a span too, so that a
+ * refused request is answered there and its segment is not marked as a fault.
+ */
+export const answeringRequestErrors = async (
+  work: () => Promise<HttpResponse>,
+  headers: Record<string, string> = {},
+): Promise<HttpResponse> => {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RequestError) return requestErrorResponse(error, headers);
+    throw error;
+  }
+};
+
+/** 503 with a Retry-After hint; `details` tell the client what was and was not done. */
+export const unavailableResponse = (
+  code: ErrorCode,
+  message: string,
+  details: object,
+  headers: Record<string, string> = {},
+): HttpResponse =>
+  jsonResponse(
+    503,
+    { error: errorBody(code, message), ...details },
+    {
+      ...headers,
+      'retry-after': String(RETRY_AFTER_SECONDS),
+    },
+  );
+
+/** 500 for anything unexpected: the details go to the log, never to the client. */
+export const internalErrorResponse = (): HttpResponse =>
+  jsonResponse(500, { error: errorBody(ERROR_CODE.internal, 'internal error') });

@@ -1,0 +1,229 @@
+import { ORDER_CONTENT_TYPE, ORDER_ID_PATTERN, parseOrder } from '@order-pipeline/common';
+import { anOrder, TRACE_HEADER } from '@order-pipeline/common/testing';
+import { parseTraceHeader } from '@order-pipeline/common/tracing';
+import { createOrder, type OrderAccepted } from '../src/createOrder';
+import { MAX_ORDER_BYTES } from '../src/limits';
+import {
+  type ErrorAnswer,
+  FAKE_SPAN_ID,
+  FAKE_TRACE_ID,
+  FIXED_NOW,
+  fakeRuntime,
+  orderRequest,
+  parseBody,
+  recordingQueue,
+  restApiEvent,
+} from './factories';
+
+const setup = (options: Parameters<typeof recordingQueue>[0] = {}) => {
+  const { runtime, spans, lines } = fakeRuntime();
+  const { queue, sent } = recordingQueue(options);
+  return { deps: { ...runtime, queue }, sent, spans, lines };
+};
+
+describe('createOrder()', () => {
+  it('sends the order with its attributes and trace header and answers 202 with its ids', async () => {
+    const { deps, sent } = setup();
+    const order = anOrder();
+
+    const response = await createOrder(
+      restApiEvent({ body: order, headers: { 'X-Correlation-Id': 'store-7:batch.42_a' } }),
+      deps,
+    );
+
+    expect(response.statusCode).toBe(202);
+    expect(parseBody<OrderAccepted>(response)).toEqual({
+      orderId: order.orderId,
+      messageId: `msg-${order.orderId}`,
+      traceId: FAKE_TRACE_ID,
+      correlationId: 'store-7:batch.42_a',
+    });
+    expect(response.headers['x-correlation-id']).toBe('store-7:batch.42_a');
+    expect(sent).toHaveLength(1);
+    const [message] = sent;
+    expect(JSON.parse(message?.body ?? '')).toEqual(order);
+    expect(message?.attributes).toEqual({
+      store_id: { DataType: 'Number', StringValue: '7' },
+      content_type: { DataType: 'String', StringValue: ORDER_CONTENT_TYPE },
+      correlation_id: { DataType: 'String', StringValue: 'store-7:batch.42_a' },
+      producer: { DataType: 'String', StringValue: 'ingest-api' },
+    });
+    expect(parseTraceHeader(message?.traceHeader ?? '')).toEqual({
+      root: FAKE_TRACE_ID,
+      parent: FAKE_SPAN_ID,
+      sampled: '1',
+    });
+  });
+
+  it('assigns an orderId matching ORDER_ID_PATTERN and createdAt when the store gave none', async () => {
+    const { deps, sent } = setup();
+
+    const response = await createOrder(restApiEvent({ body: orderRequest() }), deps);
+
+    const { orderId } = parseBody<OrderAccepted>(response);
+    expect(response.statusCode).toBe(202);
+    expect(orderId).toMatch(ORDER_ID_PATTERN);
+    expect(orderId).toMatch(/^ord-[0-9a-f-]{36}$/);
+    const body = parseOrder(JSON.parse(sent[0]?.body ?? ''));
+    expect(body.orderId).toBe(orderId);
+    expect(body.createdAt).toBe(FIXED_NOW.toISOString());
+  });
+
+  it('generates a correlation id when the request has none', async () => {
+    const { deps, sent } = setup();
+
+    const response = await createOrder(restApiEvent({ body: orderRequest() }), deps);
+
+    const { correlationId } = parseBody<OrderAccepted>(response);
+    expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent[0]?.attributes.correlation_id?.StringValue).toBe(correlationId);
+  });
+
+  it("continues the caller's X-Amzn-Trace-Id and annotates the span with the order", async () => {
+    const { deps, spans } = setup();
+    const order = anOrder({ storeId: 12 });
+
+    await createOrder(restApiEvent({ body: order, headers: { 'X-Amzn-Trace-Id': TRACE_HEADER } }), deps);
+
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.options).toEqual(
+      expect.objectContaining({ name: 'ingest-api', parentHeader: TRACE_HEADER }),
+    );
+    expect(spans[0]?.annotations).toEqual(expect.objectContaining({ orderId: order.orderId, storeId: 12 }));
+  });
+
+  it('accepts application/json with a utf-8 charset, in any case', async () => {
+    const { deps, sent } = setup();
+
+    const response = await createOrder(
+      restApiEvent({
+        body: orderRequest(),
+        headers: { 'Content-Type': 'Application/JSON; Charset="UTF-8"' },
+      }),
+      deps,
+    );
+
+    expect(response.statusCode).toBe(202);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('reads a base64-encoded body', async () => {
+    const { deps, sent } = setup();
+    const order = anOrder();
+
+    const response = await createOrder(
+      restApiEvent({ body: Buffer.from(JSON.stringify(order)).toString('base64'), isBase64Encoded: true }),
+      deps,
+    );
+
+    expect(response.statusCode).toBe(202);
+    expect(JSON.parse(sent[0]?.body ?? '')).toEqual(order);
+  });
+
+  it('answers 503 with Retry-After and the orderId to retry with when SQS fails', async () => {
+    const { deps, sent, spans, lines } = setup({ sendFails: new Error('ServiceUnavailable') });
+    const order = anOrder();
+
+    const response = await createOrder(restApiEvent({ body: order }), deps);
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(parseBody(response)).toEqual({
+      error: { code: 'queue-unavailable', message: expect.stringContaining('same orderId') },
+      orderId: order.orderId,
+      correlationId: expect.any(String),
+      traceId: FAKE_TRACE_ID,
+    });
+    expect(sent).toHaveLength(1);
+    expect(spans[0]?.failures).toHaveLength(1);
+    expect(lines.filter((line) => line.level === 'error')).toHaveLength(1);
+  });
+
+  describe('refuses a bad request and enqueues nothing', () => {
+    const cases: Array<[string, Parameters<typeof restApiEvent>[0], number, string]> = [
+      ['invalid JSON', { body: '{"storeId": 1,' }, 400, 'invalid-json'],
+      ['an empty body', { body: '' }, 400, 'invalid-json'],
+      [
+        'a text/plain body',
+        { body: orderRequest(), headers: { 'Content-Type': 'text/plain' } },
+        415,
+        'unsupported-media-type',
+      ],
+      [
+        'no content type',
+        { body: orderRequest(), headers: { 'Content-Type': '' } },
+        415,
+        'unsupported-media-type',
+      ],
+      [
+        'a charset other than utf-8',
+        { body: orderRequest(), headers: { 'Content-Type': 'application/json; charset=iso-8859-1' } },
+        415,
+        'unsupported-media-type',
+      ],
+      [
+        'a body over the limit',
+        { body: orderRequest({ padding: 'x'.repeat(MAX_ORDER_BYTES) }) },
+        413,
+        'payload-too-large',
+      ],
+      [
+        'a malformed x-correlation-id',
+        { body: orderRequest(), headers: { 'x-correlation-id': 'bad id with spaces' } },
+        400,
+        'invalid-correlation-id',
+      ],
+      [
+        'an x-correlation-id over 128 characters',
+        { body: orderRequest(), headers: { 'x-correlation-id': 'a'.repeat(129) } },
+        400,
+        'invalid-correlation-id',
+      ],
+      ['a JSON array', { body: [orderRequest()] }, 400, 'invalid-order'],
+    ];
+
+    it.each(cases)('%s', async (_name, event, status, code) => {
+      const { deps, sent } = setup();
+
+      const response = await createOrder(restApiEvent(event), deps);
+
+      expect(response.statusCode).toBe(status);
+      expect(parseBody(response)).toEqual({
+        error: expect.objectContaining({ code, message: expect.any(String) }),
+      });
+      expect(sent).toEqual([]);
+    });
+
+    it('lists every bad field of an invalid order', async () => {
+      const { deps, sent } = setup();
+      const body = orderRequest({
+        storeId: -1,
+        currency: 'euro',
+        items: [{ sku: 'TEA-001', quantity: 0, unitPriceCents: 450 }],
+      });
+
+      const response = await createOrder(restApiEvent({ body }), deps);
+
+      expect(response.statusCode).toBe(400);
+      const { error } = parseBody<ErrorAnswer>(response);
+      expect(error.code).toBe('invalid-order');
+      expect(error.issues?.map((issue) => issue.path).sort()).toEqual([
+        'currency',
+        'items.0.quantity',
+        'storeId',
+      ]);
+      expect(sent).toEqual([]);
+    });
+  });
+
+  it('keeps a U+FFFF in a customer name, escaped so that SQS accepts the body', async () => {
+    const { deps, sent } = setup();
+    const order = anOrder({ customer: { ...anOrder().customer, name: 'Ada \uFFFF Lovelace' } });
+
+    const response = await createOrder(restApiEvent({ body: order }), deps);
+
+    expect(response.statusCode).toBe(202);
+    expect(sent[0]?.body).not.toMatch(/\uFFFF/);
+    expect(JSON.parse(sent[0]?.body ?? '').customer.name).toBe('Ada \uFFFF Lovelace');
+  });
+});

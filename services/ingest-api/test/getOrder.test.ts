@@ -1,0 +1,111 @@
+import { ORDER_STATUS, type StoredOrder } from '@order-pipeline/common';
+import { anOrder } from '@order-pipeline/common/testing';
+import { getOrder, type OrderReader, StoredItemError } from '../src/getOrder';
+import { type ErrorAnswer, fakeRuntime, getEvent, parseBody } from './factories';
+
+const storedOrder = (overrides: Partial<StoredOrder> = {}): StoredOrder => {
+  const order = anOrder();
+  return {
+    orderId: order.orderId,
+    status: ORDER_STATUS.processed,
+    storeId: order.storeId,
+    order,
+    messageId: 'msg-1',
+    traceId: '1-5759e988-bd862e3fe1be46a994272793',
+    correlationId: 'corr-1',
+    receiveCount: 1,
+    processedAt: '2026-11-22T10:00:01.000Z',
+    updatedAt: '2026-11-22T10:00:01.000Z',
+    ...overrides,
+  };
+};
+
+const setup = (items: Record<string, Record<string, unknown>>, fails?: Error) => {
+  const { runtime, spans, lines } = fakeRuntime();
+  const reads: string[] = [];
+  const orders: OrderReader = {
+    get: async (orderId) => {
+      reads.push(orderId);
+      if (fails) throw fails;
+      return items[orderId];
+    },
+  };
+  return { deps: { ...runtime, orders }, reads, spans, lines };
+};
+
+describe('getOrder()', () => {
+  it("answers the stored order, with the customer's data as stored, and its status", async () => {
+    const item = storedOrder();
+    const { deps } = setup({ [item.orderId]: { ...item } });
+
+    const response = await getOrder(getEvent(item.orderId), deps);
+
+    expect(response.statusCode).toBe(200);
+    expect(parseBody(response)).toEqual({
+      orderId: item.orderId,
+      status: 'PROCESSED',
+      storeId: item.storeId,
+      order: item.order,
+      traceId: item.traceId,
+      correlationId: item.correlationId,
+      processedAt: item.processedAt,
+      updatedAt: item.updatedAt,
+    });
+  });
+
+  it('says why an order was dead-lettered', async () => {
+    const item = storedOrder({
+      status: ORDER_STATUS.deadLettered,
+      deadLetterClass: 'store-not-open',
+      deadLetterReason: 'store 99 is not open',
+    });
+    const { deps } = setup({ [item.orderId]: { ...item } });
+
+    const response = await getOrder(getEvent(item.orderId), deps);
+
+    expect(parseBody(response)).toEqual(
+      expect.objectContaining({
+        status: 'DEAD_LETTERED',
+        deadLetter: { class: 'store-not-open', reason: 'store 99 is not open' },
+      }),
+    );
+  });
+
+  it('answers 404 with a JSON error for an unknown orderId', async () => {
+    const { deps } = setup({});
+
+    const response = await getOrder(getEvent('ord-unknown'), deps);
+
+    expect(response.statusCode).toBe(404);
+    expect(parseBody(response)).toEqual({
+      error: { code: 'order-not-found', message: 'there is no order ord-unknown' },
+    });
+  });
+
+  it('answers 400 without reading the table for an id no order can have', async () => {
+    const { deps, reads } = setup({});
+
+    const response = await getOrder(getEvent('-starts-with-a-dash'), deps);
+
+    expect(response.statusCode).toBe(400);
+    expect(parseBody<ErrorAnswer>(response).error.code).toBe('invalid-order-id');
+    expect(reads).toEqual([]);
+  });
+
+  it('answers 503 with Retry-After when the table fails', async () => {
+    const { deps, spans } = setup({}, new Error('ProvisionedThroughputExceededException'));
+
+    const response = await getOrder(getEvent('ord-1'), deps);
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(parseBody<ErrorAnswer>(response).error.code).toBe('table-unavailable');
+    expect(spans[0]?.failures).toHaveLength(1);
+  });
+
+  it('refuses to present an item that is not an order record', async () => {
+    const { deps } = setup({ 'ord-1': { orderId: 'ord-1', status: 'SOMETHING_ELSE' } });
+
+    await expect(getOrder(getEvent('ord-1'), deps)).rejects.toBeInstanceOf(StoredItemError);
+  });
+});

@@ -1,0 +1,131 @@
+import { loadServiceConfig, type ServiceConfig } from '@order-pipeline/local-aws';
+
+// serverless.yml as `sls print` resolves it (cached under .local/cache by local-aws).
+interface Statement {
+  Sid?: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+const asRecord = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+
+const statementsOf = (config: ServiceConfig, roleId: string): Statement[] => {
+  const policies = asRecord(config.resources?.Resources?.[roleId]?.Properties).Policies as Array<{
+    PolicyDocument: { Statement: Statement[] };
+  }>;
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+};
+
+const ROLES = {
+  createOrder: 'CreateOrderRole',
+  createOrderBatch: 'CreateOrderBatchRole',
+  getOrder: 'GetOrderRole',
+};
+
+describe('ingest-api serverless.yml', () => {
+  let local: ServiceConfig;
+  let prod: ServiceConfig;
+  let consumer: ServiceConfig;
+
+  beforeAll(async () => {
+    [local, prod, consumer] = await Promise.all([
+      loadServiceConfig('ingest-api', 'local'),
+      loadServiceConfig('ingest-api', 'prod'),
+      loadServiceConfig('order-consumer', 'local'),
+    ]);
+  }, 90_000);
+
+  it('has every key of the shared provider block, with the same values', () => {
+    // order-consumer includes the shared block whole, so its provider is the shared block resolved.
+    const shared = asRecord(consumer.provider);
+    const provider = asRecord(local.provider);
+
+    for (const [key, value] of Object.entries(shared)) {
+      if (key === 'environment') {
+        expect(provider[key]).toEqual({ ...asRecord(value), POWERTOOLS_SERVICE_NAME: 'ingest-api' });
+      } else if (key === 'tracing') {
+        expect(provider[key]).toEqual({ ...asRecord(value), apiGateway: true });
+      } else {
+        expect([key, provider[key]]).toEqual([key, value]);
+      }
+    }
+  });
+
+  it('resolves every function environment to plain strings on the local stage', () => {
+    const environments = Object.values(local.functions).map((fn) => fn.environment ?? {});
+
+    for (const environment of environments) {
+      for (const value of Object.values(environment)) expect(typeof value).toBe('string');
+    }
+    const sqsEndpoint = process.env.LOCAL_SQS_ENDPOINT || 'http://127.0.0.1:9324';
+    expect(local.functions.createOrder?.environment?.ORDERS_QUEUE_URL).toBe(
+      `${sqsEndpoint}/000000000000/${consumer.resources?.Resources?.OrdersQueue?.Properties?.QueueName}`,
+    );
+    expect(local.functions.getOrder?.environment?.ORDERS_TABLE).toBe(
+      consumer.resources?.Resources?.OrdersTable?.Properties?.TableName,
+    );
+    expect(asRecord(asRecord(local.provider).apiGateway).apiKeys).toEqual([
+      { name: 'order-pipeline-local-stores', value: 'local-dev-key-0123456789abcdef' },
+    ]);
+  });
+
+  it("imports the queue and the table from order-consumer's exports on a deployed stage", () => {
+    const exported = Object.values(consumer.resources?.Outputs ?? {}).map((output) =>
+      String(asRecord(asRecord(output).Export).Name).replace('order-pipeline-local-', 'order-pipeline-prod-'),
+    );
+    const imported = [
+      prod.functions.createOrder?.environment?.ORDERS_QUEUE_URL,
+      prod.functions.createOrderBatch?.environment?.ORDERS_QUEUE_URL,
+      prod.functions.getOrder?.environment?.ORDERS_TABLE,
+      ...Object.values(ROLES).flatMap((role) =>
+        statementsOf(prod, role).map((statement) => statement.Resource),
+      ),
+    ]
+      .map((value) => asRecord(value)['Fn::ImportValue'])
+      .filter((name) => name !== undefined);
+
+    expect(imported).toHaveLength(6);
+    for (const name of imported) expect(exported).toContain(name);
+  });
+
+  it('gives each function one data permission on one resource, and no wildcard but X-Ray', () => {
+    const dataStatements = (role: string) =>
+      statementsOf(prod, role)
+        .filter((statement) => statement.Sid !== 'Logs' && statement.Sid !== 'Tracing')
+        .map(({ Action, Resource }) => ({ Action, Resource }));
+
+    expect(dataStatements(ROLES.createOrder)).toEqual([
+      { Action: 'sqs:SendMessage', Resource: { 'Fn::ImportValue': 'order-pipeline-prod-OrdersQueueArn' } },
+    ]);
+    expect(dataStatements(ROLES.createOrderBatch)).toEqual(dataStatements(ROLES.createOrder));
+    expect(dataStatements(ROLES.getOrder)).toEqual([
+      { Action: 'dynamodb:GetItem', Resource: { 'Fn::ImportValue': 'order-pipeline-prod-OrdersTableArn' } },
+    ]);
+    for (const role of Object.values(ROLES)) {
+      for (const statement of statementsOf(prod, role)) {
+        expect([statement.Action].flat()).not.toContain('*');
+        if (statement.Resource === '*') expect(statement.Sid).toBe('Tracing');
+      }
+    }
+    for (const [name, fn] of Object.entries(prod.functions)) {
+      expect([name, asRecord(fn).role]).toEqual([name, ROLES[name as keyof typeof ROLES]]);
+    }
+  });
+
+  it('requires the API key on every route, throttles it, and fixes no key value on a deployed stage', () => {
+    const apiGateway = asRecord(asRecord(prod.provider).apiGateway);
+    const events = Object.values(prod.functions).flatMap((fn) => fn.events ?? []);
+
+    expect(events).toHaveLength(3);
+    for (const event of events) expect(asRecord(asRecord(event).http).private).toBe(true);
+    expect(apiGateway.apiKeys).toEqual([
+      { name: 'order-pipeline-prod-stores', description: expect.any(String) },
+    ]);
+    expect(apiGateway.usagePlan).toEqual({
+      throttle: { rateLimit: expect.any(Number), burstLimit: expect.any(Number) },
+      quota: { limit: expect.any(Number), period: expect.stringMatching(/^(DAY|WEEK|MONTH)$/) },
+    });
+    expect(asRecord(prod.provider).tracing).toEqual({ lambda: true, apiGateway: true });
+  });
+});
