@@ -197,11 +197,16 @@ const reportFailure = async (
   span: Span,
 ): Promise<unknown> => {
   if (error instanceof PoisonMessageError) {
+    // Also backed off: otherwise a poison message waits out the queue's whole visibility timeout
+    // (>= 6x the function timeout) between receives, and reaches the DLQ, where an operator sees
+    // it, only after maxReceiveCount of them.
+    const backoff = await backOff(record, fields, deps);
     deps.logger.warn('poison message: failing it until the redrive policy moves it to the DLQ', {
       ...fields,
       outcome: RECORD_OUTCOME.poison,
       classification: error.classification,
       reason: error.reason,
+      ...backoff,
     });
     settle(deps, span, RECORD_OUTCOME.poison);
     return error;

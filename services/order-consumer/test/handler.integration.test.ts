@@ -172,11 +172,11 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
     const order = anOrder();
     const messageId = await sendOrder(local.sqs, queue, order, { storeId: null });
 
-    // A zero visibility on receive spares the test the queue's 30 s visibility timeout; the
-    // receive count, which drives the redrive, is the same.
+    // The handler backs a poison record off (1 s, 2 s, ... on the local stage), so each receive
+    // waits for it to come back instead of the queue's 30 s visibility timeout.
     const receiveCounts: string[] = [];
     for (let receive = 1; receive <= maxReceiveCount; receive++) {
-      const records = await receiveRecords(local.sqs, queue, { max: 1, visibilityTimeout: 0 });
+      const records = await receiveRecords(local.sqs, queue, { max: 1, waitSeconds: 6 });
       expect(records.map((record) => record.messageId)).toEqual([messageId]);
       receiveCounts.push(records[0]?.attributes.ApproximateReceiveCount ?? '');
       expect(await invokeLikeLambda(handler, local.sqs, queue, records)).toEqual([messageId]);

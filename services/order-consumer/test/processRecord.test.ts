@@ -176,7 +176,7 @@ describe('processRecord()', () => {
         DEAD_LETTER_CLASS.storeNotOpen,
       ],
     ])(
-      'fails when it %s, writing nothing and leaving the back-off to the redrive policy',
+      'fails when it %s, writing nothing and returning it after its back-off',
       async (_, record, classification) => {
         const { deps, store, visibility } = fakeDependencies();
 
@@ -185,7 +185,7 @@ describe('processRecord()', () => {
         await expect(outcome).rejects.toBeInstanceOf(PoisonMessageError);
         await expect(outcome).rejects.toMatchObject({ classification });
         expect(store.attempts).toEqual([]);
-        expect(visibility.changes).toEqual([]);
+        expect(visibility.changes.map((change) => change.seconds)).toEqual([2]);
       },
     );
 
