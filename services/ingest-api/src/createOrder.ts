@@ -1,21 +1,11 @@
 import { type OrderRequest, OrderValidationError, parseOrderRequest } from '@order-pipeline/common';
 import { errorDetails, type RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
-import {
-  type ApiEvent,
-  answeringRequestErrors,
-  CORRELATION_HEADER,
-  type HttpResponse,
-  headerValue,
-  jsonResponse,
-  readCorrelationId,
-  readJsonBody,
-  TRACE_HEADER_NAME,
-  unavailableResponse,
-} from './http';
+import { type ApiEvent, type HttpResponse, jsonResponse, readJsonBody, unavailableResponse } from './http';
 import { MAX_ORDER_BYTES } from './limits';
 import { buildOrderMessage, prepareOrder } from './orderMessage';
 import type { OrderQueue } from './orderQueue';
+import { inRequestScope } from './requestScope';
 
 export interface CreateOrderDeps extends RuntimeDeps {
   queue: Pick<OrderQueue, 'send'>;
@@ -45,56 +35,44 @@ export const readOrderRequest = (input: unknown): OrderRequest => {
  * nothing sent; 503 with Retry-After when SQS failed (the answer carries the orderId to retry with).
  */
 export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<HttpResponse> =>
-  answeringRequestErrors(async () => {
-    const correlationId = readCorrelationId(event, deps.uuid);
-    const headers = { [CORRELATION_HEADER]: correlationId };
-    return deps.trace(
-      {
-        name: 'ingest-api',
-        parentHeader: headerValue(event.headers, TRACE_HEADER_NAME),
-        annotations: { correlationId, route: 'POST /orders' },
-      },
-      (span) =>
-        answeringRequestErrors(async () => {
-          const order = prepareOrder(readOrderRequest(readJsonBody(event, MAX_ORDER_BYTES)), {
-            now: deps.now(),
-            uuid: deps.uuid,
-          });
-          span.annotate('orderId', order.orderId);
-          span.annotate('storeId', order.storeId);
-          const message = buildOrderMessage(order, { correlationId, traceHeader: span.header() });
-          if (message.bytes > MAX_ORDER_BYTES) {
-            throw new RequestError(
-              413,
-              ERROR_CODE.payloadTooLarge,
-              `the order's message is ${message.bytes} bytes; at most ${MAX_ORDER_BYTES} are accepted`,
-            );
-          }
-          const context = { orderId: order.orderId, correlationId, traceId: span.traceId };
-          let messageId: string;
-          try {
-            ({ messageId } = await deps.queue.send(message));
-          } catch (error) {
-            span.fail(error);
-            deps.log.error('the orders queue did not confirm the order', {
-              ...context,
-              error: errorDetails(error),
-            });
-            return unavailableResponse(
-              ERROR_CODE.queueUnavailable,
-              'the order could not be queued; retry later with the same orderId',
-              context,
-              headers,
-            );
-          }
-          deps.log.info('order accepted', { ...context, storeId: order.storeId, messageId });
-          const accepted: OrderAccepted = {
-            orderId: order.orderId,
-            messageId,
-            traceId: span.traceId,
-            correlationId,
-          };
-          return jsonResponse(202, accepted, headers);
-        }, headers),
-    );
+  inRequestScope(event, deps, 'POST /orders', async ({ correlationId, headers, span }) => {
+    const order = prepareOrder(readOrderRequest(readJsonBody(event, MAX_ORDER_BYTES)), {
+      now: deps.now(),
+      uuid: deps.uuid,
+    });
+    span.annotate('orderId', order.orderId);
+    span.annotate('storeId', order.storeId);
+    const message = buildOrderMessage(order, { correlationId, traceHeader: span.header() });
+    if (message.bytes > MAX_ORDER_BYTES) {
+      throw new RequestError(
+        413,
+        ERROR_CODE.payloadTooLarge,
+        `the order's message is ${message.bytes} bytes; at most ${MAX_ORDER_BYTES} are accepted`,
+      );
+    }
+    const context = { orderId: order.orderId, correlationId, traceId: span.traceId };
+    let messageId: string;
+    try {
+      ({ messageId } = await deps.queue.send(message));
+    } catch (error) {
+      span.fail(error);
+      deps.log.error('the orders queue did not confirm the order', {
+        ...context,
+        error: errorDetails(error),
+      });
+      return unavailableResponse(
+        ERROR_CODE.queueUnavailable,
+        'the order could not be queued; retry later with the same orderId',
+        context,
+        headers,
+      );
+    }
+    deps.log.info('order accepted', { ...context, storeId: order.storeId, messageId });
+    const accepted: OrderAccepted = {
+      orderId: order.orderId,
+      messageId,
+      traceId: span.traceId,
+      correlationId,
+    };
+    return jsonResponse(202, accepted, headers);
   });

@@ -4,21 +4,17 @@ import type { RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
 import {
   type ApiEvent,
-  answeringRequestErrors,
-  CORRELATION_HEADER,
   type ErrorBody,
   errorBody,
   type HttpResponse,
-  headerValue,
   jsonResponse,
-  readCorrelationId,
   readJsonBody,
-  TRACE_HEADER_NAME,
   unavailableResponse,
 } from './http';
 import { MAX_BATCH_BODY_BYTES, MAX_BATCH_ORDERS, MAX_ORDER_BYTES } from './limits';
 import { buildOrderMessage, type OrderMessage, prepareOrder } from './orderMessage';
 import type { OrderQueue } from './orderQueue';
+import { inRequestScope } from './requestScope';
 import { type SendOutcome, sendInBatches } from './sendInBatches';
 
 export interface CreateOrderBatchDeps extends RuntimeDeps {
@@ -207,62 +203,45 @@ export const createOrderBatch = (
   deps: CreateOrderBatchDeps,
   invocation: Invocation,
 ): Promise<HttpResponse> =>
-  answeringRequestErrors(async () => {
-    const correlationId = readCorrelationId(event, deps.uuid);
-    const headers = { [CORRELATION_HEADER]: correlationId };
-    return deps.trace(
-      {
-        name: 'ingest-api',
-        parentHeader: headerValue(event.headers, TRACE_HEADER_NAME),
-        annotations: { correlationId, route: 'POST /orders/batch' },
-      },
-      (span) =>
-        answeringRequestErrors(async () => {
-          const orders = readBatch(readJsonBody(event, MAX_BATCH_BODY_BYTES));
-          span.annotate('orderCount', orders.length);
-          const candidates = prepareCandidates(orders, {
-            now: deps.now(),
-            uuid: deps.uuid,
-            correlationId,
-            traceHeader: span.header(),
-          });
-          const { results, outcomes } = await sendValid(candidates, deps, invocation);
-          const counts = {
-            accepted: count(results, 'accepted'),
-            rejected: count(results, 'rejected'),
-            failed: count(results, 'failed'),
-          };
-          const report: BatchReport = { correlationId, traceId: span.traceId, ...counts, results };
-          for (const [key, value] of Object.entries(counts)) span.annotate(key, value);
-          const summary = { correlationId, traceId: span.traceId, ...counts };
-          const refusals = distinctReasons(outcomes, 'rejected');
-          if (refusals.length > 0) deps.log.warn('the orders queue refused orders', { ...summary, refusals });
+  inRequestScope(event, deps, 'POST /orders/batch', async ({ correlationId, headers, span }) => {
+    const orders = readBatch(readJsonBody(event, MAX_BATCH_BODY_BYTES));
+    span.annotate('orderCount', orders.length);
+    const candidates = prepareCandidates(orders, {
+      now: deps.now(),
+      uuid: deps.uuid,
+      correlationId,
+      traceHeader: span.header(),
+    });
+    const { results, outcomes } = await sendValid(candidates, deps, invocation);
+    const counts = {
+      accepted: count(results, 'accepted'),
+      rejected: count(results, 'rejected'),
+      failed: count(results, 'failed'),
+    };
+    const report: BatchReport = { correlationId, traceId: span.traceId, ...counts, results };
+    for (const [key, value] of Object.entries(counts)) span.annotate(key, value);
+    const summary = { correlationId, traceId: span.traceId, ...counts };
+    const refusals = distinctReasons(outcomes, 'rejected');
+    if (refusals.length > 0) deps.log.warn('the orders queue refused orders', { ...summary, refusals });
 
-          if (counts.failed > 0) {
-            span.fail(new Error(`the orders queue left ${counts.failed} orders unconfirmed`));
-            deps.log.error('the orders queue left orders unconfirmed', {
-              ...summary,
-              reasons: distinctReasons(outcomes, 'failed'),
-            });
-            return unavailableResponse(
-              ERROR_CODE.queueUnavailable,
-              `${counts.failed} of ${orders.length} orders could not be queued; resend the failed ones later with the same orderId`,
-              report,
-              headers,
-            );
-          }
-          if (counts.accepted === 0) {
-            deps.log.info('order batch refused', summary);
-            const issues = issuesOf(results);
-            throw new RequestError(
-              400,
-              ERROR_CODE.invalidOrders,
-              'no order of the batch was accepted',
-              issues,
-            );
-          }
-          deps.log.info('order batch accepted', summary);
-          return jsonResponse(counts.rejected > 0 ? 207 : 202, report, headers);
-        }, headers),
-    );
+    if (counts.failed > 0) {
+      span.fail(new Error(`the orders queue left ${counts.failed} orders unconfirmed`));
+      deps.log.error('the orders queue left orders unconfirmed', {
+        ...summary,
+        reasons: distinctReasons(outcomes, 'failed'),
+      });
+      return unavailableResponse(
+        ERROR_CODE.queueUnavailable,
+        `${counts.failed} of ${orders.length} orders could not be queued; resend the failed ones later with the same orderId`,
+        report,
+        headers,
+      );
+    }
+    if (counts.accepted === 0) {
+      deps.log.info('order batch refused', summary);
+      const issues = issuesOf(results);
+      throw new RequestError(400, ERROR_CODE.invalidOrders, 'no order of the batch was accepted', issues);
+    }
+    deps.log.info('order batch accepted', summary);
+    return jsonResponse(counts.rejected > 0 ? 207 : 202, report, headers);
   });

@@ -7,18 +7,8 @@ import {
 } from '@order-pipeline/common';
 import { errorDetails, type RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
-import {
-  type ApiEvent,
-  answeringRequestErrors,
-  CORRELATION_HEADER,
-  errorBody,
-  type HttpResponse,
-  headerValue,
-  jsonResponse,
-  readCorrelationId,
-  TRACE_HEADER_NAME,
-  unavailableResponse,
-} from './http';
+import { type ApiEvent, errorBody, type HttpResponse, jsonResponse, unavailableResponse } from './http';
+import { inRequestScope } from './requestScope';
 
 /** The orders table as GET sees it; the DynamoDB implementation is in sideEffects/table.ts. */
 export interface OrderReader {
@@ -76,51 +66,39 @@ export const toOrderView = (item: Record<string, unknown>): OrderView => {
  * never logged.
  */
 export const getOrder = (event: ApiEvent, deps: GetOrderDeps): Promise<HttpResponse> =>
-  answeringRequestErrors(async () => {
-    const correlationId = readCorrelationId(event, deps.uuid);
-    const headers = { [CORRELATION_HEADER]: correlationId };
-    return deps.trace(
-      {
-        name: 'ingest-api',
-        parentHeader: headerValue(event.headers, TRACE_HEADER_NAME),
-        annotations: { correlationId, route: 'GET /orders/{orderId}' },
-      },
-      (span) =>
-        answeringRequestErrors(async () => {
-          const orderId = event.pathParameters?.orderId ?? '';
-          if (!ORDER_ID_PATTERN.test(orderId)) {
-            throw new RequestError(
-              400,
-              ERROR_CODE.invalidOrderId,
-              'orderId must be 1-64 letters, digits, _ or -, starting alphanumeric',
-            );
-          }
-          span.annotate('orderId', orderId);
-          let item: Record<string, unknown> | undefined;
-          try {
-            item = await deps.orders.get(orderId);
-          } catch (error) {
-            span.fail(error);
-            deps.log.error('the orders table could not be read', {
-              orderId,
-              correlationId,
-              error: errorDetails(error),
-            });
-            return unavailableResponse(
-              ERROR_CODE.tableUnavailable,
-              'the order could not be read; retry later',
-              { orderId, correlationId },
-              headers,
-            );
-          }
-          if (item === undefined) {
-            return jsonResponse(
-              404,
-              { error: errorBody(ERROR_CODE.orderNotFound, `there is no order ${orderId}`) },
-              headers,
-            );
-          }
-          return jsonResponse(200, toOrderView(item), headers);
-        }, headers),
-    );
+  inRequestScope(event, deps, 'GET /orders/{orderId}', async ({ correlationId, headers, span }) => {
+    const orderId = event.pathParameters?.orderId ?? '';
+    if (!ORDER_ID_PATTERN.test(orderId)) {
+      throw new RequestError(
+        400,
+        ERROR_CODE.invalidOrderId,
+        'orderId must be 1-64 letters, digits, _ or -, starting alphanumeric',
+      );
+    }
+    span.annotate('orderId', orderId);
+    let item: Record<string, unknown> | undefined;
+    try {
+      item = await deps.orders.get(orderId);
+    } catch (error) {
+      span.fail(error);
+      deps.log.error('the orders table could not be read', {
+        orderId,
+        correlationId,
+        error: errorDetails(error),
+      });
+      return unavailableResponse(
+        ERROR_CODE.tableUnavailable,
+        'the order could not be read; retry later',
+        { orderId, correlationId },
+        headers,
+      );
+    }
+    if (item === undefined) {
+      return jsonResponse(
+        404,
+        { error: errorBody(ERROR_CODE.orderNotFound, `there is no order ${orderId}`) },
+        headers,
+      );
+    }
+    return jsonResponse(200, toOrderView(item), headers);
   });
