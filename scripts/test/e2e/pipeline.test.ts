@@ -84,9 +84,12 @@ describe('the local stack, end to end', () => {
     const receives = await consumerReceives(messageId);
     expect(receives).toHaveLength(maxReceiveCount);
     expect(receives.every((segment) => segment.annotations?.outcome === 'poison')).toBe(true);
-    expect(await e2e.storedOrder(order.orderId)).toEqual(
-      expect.objectContaining({ status: 'DEAD_LETTERED' }),
-    );
+    // The handler archives first, then marks the order: wait for the second write too.
+    const marked = await eventually('the order to be marked DEAD_LETTERED', async () => {
+      const stored = await e2e.storedOrder(order.orderId);
+      return stored?.status === 'DEAD_LETTERED' ? stored : undefined;
+    });
+    expect(marked).toEqual(expect.objectContaining({ orderId: order.orderId, status: 'DEAD_LETTERED' }));
   });
 
   it('in a mixed batch receives only the bad messages again; the good ones are processed once', async () => {
