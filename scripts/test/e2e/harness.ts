@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '@order-pipeline/common';
+import { anOrderRequest } from '@order-pipeline/common/testing';
 import { freePorts } from '../../local-stack/ports';
 import { type Stack, type StackOptions, startStack } from '../../local-stack/stack';
 import type { SegmentDocument } from '../../traces/traceTree';
@@ -96,14 +97,5 @@ export const eventually = async <T>(
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 };
 
-export const orderRequest = (storeId: number, overrides: Partial<Order> = {}) => ({
-  storeId,
-  currency: 'EUR',
-  customer: {
-    name: 'Grace Hopper',
-    email: 'grace@example.com',
-    address: { line1: '1 Navy Way', city: 'Arlington', postalCode: '22201', country: 'US' },
-  },
-  items: [{ sku: 'COBOL-1', quantity: 1, unitPriceCents: 999 }],
-  ...overrides,
-});
+export const orderRequest = (storeId: number, overrides: Partial<Order> = {}) =>
+  anOrderRequest({ storeId, ...overrides });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { anOrderRequest } from '@order-pipeline/common/testing';
 import type { Span, SpanOptions } from '@order-pipeline/common/tracing';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { Log, RuntimeDeps, Tracer } from '../src/deps';
@@ -201,14 +202,7 @@ export const recordingQueue = (options: { sendFails?: Error; batch?: BatchBehavi
 
 /** An order as a store submits it: no orderId, no createdAt. */
 export const orderRequest = (overrides: Record<string, unknown> = {}) => ({
-  storeId: 7,
-  currency: 'EUR',
-  customer: {
-    name: 'Ada Lovelace',
-    email: 'ada@example.com',
-    address: { line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
-  },
-  items: [{ sku: 'TEA-001', quantity: 2, unitPriceCents: 450 }],
+  ...anOrderRequest(),
   ...overrides,
 });
 

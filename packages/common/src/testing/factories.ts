@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
-import type { Order } from '../order';
+import type { Order, OrderRequest } from '../order';
 
 /** A valid order; override any field. */
 export const anOrder = (overrides: Partial<Order> = {}): Order => ({
@@ -20,6 +20,12 @@ export const anOrder = (overrides: Partial<Order> = {}): Order => ({
   createdAt: '2026-11-22T10:00:00.000Z',
   ...overrides,
 });
+
+/** An order as a store submits it: no orderId, no createdAt (ingest assigns them). */
+export const anOrderRequest = (overrides: Partial<OrderRequest> = {}): OrderRequest => {
+  const { orderId: _orderId, createdAt: _createdAt, ...request } = anOrder();
+  return { ...request, ...overrides };
+};
 
 /** The attributes a well-behaved producer sends, in the Lambda event's shape. */
 /** Pass `null` for a misbehaving producer that sends no store_id. */

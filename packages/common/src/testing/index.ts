@@ -1,5 +1,6 @@
 export {
   anOrder,
+  anOrderRequest,
   orderRecord,
   orderRecordAttributes,
   type RecordOverrides,
