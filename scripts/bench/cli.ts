@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
 import { type ColdStartRow, measureColdStarts } from './coldStart';
@@ -92,7 +92,16 @@ const main = async (argv: string[]): Promise<number> => {
   }
   const wanted = (section: Section) => values.only === undefined || values.only === section;
   const quick = values.quick === true;
+  const resultsFile = join(REPO_ROOT, 'bench', 'results', 'latest.json');
+  // With --only, the other sections keep their last figures.
+  const previous =
+    values.only === undefined
+      ? {}
+      : (JSON.parse(await readFile(resultsFile, 'utf8').catch(() => '{}')) as Parameters<
+          typeof renderTable
+        >[0]);
   const results: Parameters<typeof renderTable>[0] & { quick: boolean; at: string; node: string } = {
+    ...previous,
     quick,
     at: new Date().toISOString(),
     node: process.version,
@@ -110,9 +119,9 @@ const main = async (argv: string[]): Promise<number> => {
     results.endToEnd = await measureEndToEnd({ orders: quick ? 200 : 2000, singleSamples: quick ? 8 : 30 });
   }
   const table = renderTable(results);
-  const dir = join(REPO_ROOT, 'bench', 'results');
+  const dir = dirname(resultsFile);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(
     join(dir, 'latest.md'),
     `${table}\n\nCommand: \`pnpm bench${quick ? ' --quick' : ''}\` (${results.at}, Node ${results.node})\n`,

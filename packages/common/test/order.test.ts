@@ -77,3 +77,22 @@ describe('parseOrderRequest()', () => {
     expect(() => parseOrderRequest({ ...anOrder(), orderId: '../etc/passwd' })).toThrow(OrderValidationError);
   });
 });
+
+describe('free text in an order', () => {
+  it.each([
+    ['a lone surrogate', 'Ada \ud800 Lovelace'],
+    ['a control character', 'Ada\u0007Lovelace'],
+    ['a newline', 'Ada\nLovelace'],
+  ])('is refused when it holds %s', (_label, name) => {
+    const order = anOrder();
+
+    expect(issuesOf({ ...order, customer: { ...order.customer, name } })).toEqual(['customer.name']);
+  });
+
+  it('accepts any well-formed script', () => {
+    const order = anOrder();
+    const customer = { ...order.customer, name: 'Zoë Ørsted 李小龙 🙂' };
+
+    expect(parseOrder({ ...order, customer }).customer.name).toBe('Zoë Ørsted 李小龙 🙂');
+  });
+});
