@@ -45,7 +45,6 @@ export const startService = (options: ServiceOptions): RunningService => {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (child.pid === undefined) throw new Error(`could not start ${options.name}: ${SLS} did not spawn`);
   const log: WriteStream = createWriteStream(options.logFile, { flags: 'a' });
   const recent: string[] = [];
   const waiters: Array<{ marker: RegExp; resolve: () => void }> = [];
@@ -69,10 +68,15 @@ export const startService = (options: ServiceOptions): RunningService => {
       log.end();
       resolve(signal ?? String(code));
     });
+    // e.g. ENOENT when dependencies are not installed: reported as an exit, never an unhandled error.
+    child.once('error', (error) => {
+      log.end();
+      resolve(`could not run ${SLS}: ${error.message}; run \`pnpm install\` first`);
+    });
   });
   return {
     name: options.name,
-    pid: child.pid,
+    pid: child.pid ?? -1,
     exited,
     tail: (lines = 30) => recent.slice(-lines).join('\n'),
     waitForOutput: (marker) =>
