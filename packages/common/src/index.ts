@@ -15,6 +15,7 @@ export {
   toOutgoingAttributes,
   validateMessageAttributes,
 } from './attributes';
+export { isConditionalCheckFailed } from './dynamoErrors';
 export { intEnv, intListEnv, requireEnv } from './env';
 export {
   ConfigurationError,

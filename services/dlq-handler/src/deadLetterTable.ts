@@ -5,9 +5,8 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { DEAD_LETTER_CLASS, type DeadLetterClass } from '@order-pipeline/common';
+import { DEAD_LETTER_CLASS, type DeadLetterClass, isConditionalCheckFailed } from '@order-pipeline/common';
 import { DEAD_LETTER_STATUS, type DeadLetter } from './deadLetter';
-import { isConditionalCheckFailed } from './dynamo';
 import { DeadLetterItemError } from './errors';
 
 export type ArchiveResult = 'archived' | 'already-archived';

@@ -1,6 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { type DeadLetterClass, ORDER_STATUS } from '@order-pipeline/common';
-import { isConditionalCheckFailed } from './dynamo';
+import { type DeadLetterClass, isConditionalCheckFailed, ORDER_STATUS } from '@order-pipeline/common';
 
 export interface DeadLetteredOrder {
   orderId: string;

@@ -1,6 +1,6 @@
 import type { PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ORDER_STATUS, type StoredOrder } from '@order-pipeline/common';
+import { isConditionalCheckFailed, ORDER_STATUS, type StoredOrder } from '@order-pipeline/common';
 
 /** `created`: the order was written; `duplicate`: it was already stored, nothing was written. */
 export type PutOrderResult = 'created' | 'duplicate';
@@ -28,16 +28,13 @@ export const putOrderCommand = (tableName: string, item: StoredOrder): PutComman
   ExpressionAttributeValues: { ':deadLettered': ORDER_STATUS.deadLettered },
 });
 
-const isConditionalCheckFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
 export const createOrderStore = (client: DocumentSender, tableName: string): OrderStore => ({
   async putOrder(item) {
     try {
       await client.send(new PutCommand(putOrderCommand(tableName, item)));
       return 'created';
     } catch (error) {
-      if (isConditionalCheckFailure(error)) return 'duplicate';
+      if (isConditionalCheckFailed(error)) return 'duplicate';
       throw error;
     }
   },

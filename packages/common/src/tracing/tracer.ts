@@ -66,14 +66,16 @@ const lambdaFacade = (): AWSXRay.Segment | undefined => {
   return facade.trace_id?.startsWith('1-') ? facade : undefined;
 };
 
-const openSegment = (options: SpanOptions): { segment: XRaySegment; traceId: string } => {
+const openSegment = (
+  options: SpanOptions,
+  parent: TraceHeader | undefined,
+): { segment: XRaySegment; traceId: string } => {
   const facade = lambdaFacade();
   if (facade !== undefined) {
     // X-Ray links the SQS producer's trace to this invocation from the record's AWSTraceHeader:
     // https://docs.aws.amazon.com/xray/latest/devguide/xray-services-sqs.html
     return { segment: facade.addNewSubsegment(options.name), traceId: facade.trace_id };
   }
-  const parent: TraceHeader | undefined = tryParseTraceHeader(options.parentHeader);
   const traceId = parent?.root ?? newTraceId();
   const segment = new AWSXRay.Segment(options.name, traceId, parent?.parent ?? null);
   segment.origin = 'AWS::Lambda::Function';
@@ -87,9 +89,9 @@ const openSegment = (options: SpanOptions): { segment: XRaySegment; traceId: str
  * ends. AWS clients captured with `captureAwsClient` record their calls under it.
  */
 export const inSpan = async <T>(options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> => {
-  const { segment, traceId } = openSegment(options);
-  const span = wrap(segment, traceId);
   const producer = tryParseTraceHeader(options.parentHeader);
+  const { segment, traceId } = openSegment(options, producer);
+  const span = wrap(segment, traceId);
   span.annotate('producerTraceId', producer?.root);
   for (const [key, value] of Object.entries(options.annotations ?? {})) span.annotate(key, value);
   const namespace = AWSXRay.getNamespace();
