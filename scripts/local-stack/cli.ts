@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_STATE_DIR, type StackInfo } from '../lib/stackInfo';
+import { DEFAULT_STATE_DIR, type StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { DEFAULT_PORTS } from './ports';
 import { type Stack, startStack } from './stack';
 

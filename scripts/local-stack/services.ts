@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT } from '../lib/stackInfo';
+import { REPO_ROOT } from '@order-pipeline/local-aws';
 
 /** A service running under `sls offline start --stage local`, in a process group of its own. */
 export interface RunningService {

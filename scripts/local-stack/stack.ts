@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type LocalAws, startLocalAws } from '@order-pipeline/local-aws';
-import { DEFAULT_STATE_DIR, type StackInfo, stackFile } from '../lib/stackInfo';
+import { DEFAULT_STATE_DIR, type StackInfo, stackFile } from '@order-pipeline/local-aws/stack-file';
 import { type Collector, startCollector } from './collector';
 import { assertPortsFree, DEFAULT_PORTS, type StackPorts } from './ports';
 import { type RunningService, startService } from './services';

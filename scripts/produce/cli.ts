@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { queueOf, readStackInfo } from '../lib/stackInfo';
+import { LOCAL_CREDENTIALS, queueOf, readStackInfo } from '@order-pipeline/local-aws/stack-file';
 import { produce, type Route } from './producer';
 import { planTraffic } from './traffic';
 
@@ -81,7 +81,7 @@ export const main = async (argv: string[]): Promise<number> => {
   const sqs = new SQSClient({
     endpoint: stack.sqsEndpoint,
     region: stack.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
   });
   const runId = `run${randomUUID().slice(0, 6)}`;
   const plan = planTraffic(orders, stores, poisonShare, runId);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { readStackInfo } from '../lib/stackInfo';
+import { readStackInfo } from '@order-pipeline/local-aws/stack-file';
 import {
   buildTrees,
   renderTree,

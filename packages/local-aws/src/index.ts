@@ -1,10 +1,4 @@
-export {
-  clientConfig,
-  LOCAL_CREDENTIALS,
-  type LocalAws,
-  type LocalAwsOptions,
-  startLocalAws,
-} from './localAws';
+export { clientConfig, type LocalAws, type LocalAwsOptions, startLocalAws } from './localAws';
 export { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
 export {
   LOCAL_ACCOUNT_ID,
@@ -23,3 +17,12 @@ export {
   type ServiceName,
   serviceDir,
 } from './serviceConfig';
+export {
+  DEFAULT_STATE_DIR,
+  LOCAL_CREDENTIALS,
+  queueOf,
+  readStackInfo,
+  StackFileError,
+  type StackInfo,
+  stackFile,
+} from './stackFile';

@@ -3,8 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
 import { LOCAL_REGION, type RunningServer, startDynamo, startSqs } from './servers';
 import { type CfnResource, loadServiceConfig, type ServiceName } from './serviceConfig';
-
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+import { LOCAL_CREDENTIALS } from './stackFile';
 
 export interface LocalAws {
   readonly sqsEndpoint: string;

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { buildOrderAttributes, type Order } from '@order-pipeline/common';
-import { queueOf } from '../../lib/stackInfo';
+import { queueOf } from '@order-pipeline/local-aws/stack-file';
 import { POISON_ATTRIBUTES, planTraffic } from '../../produce/traffic';
 import { type E2e, eventually, startE2e } from './harness';
 

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { queueOf } from '../../lib/stackInfo';
+import { queueOf } from '@order-pipeline/local-aws/stack-file';
 import { malformedRequests } from './fuzz';
 import { type E2e, startE2e } from './harness';
 

@@ -6,11 +6,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '@order-pipeline/common';
 import { anOrderRequest } from '@order-pipeline/common/testing';
+import { clientConfig } from '@order-pipeline/local-aws';
 import { freePorts } from '../../local-stack/ports';
 import { type Stack, type StackOptions, startStack } from '../../local-stack/stack';
 import type { SegmentDocument } from '../../traces/traceTree';
-
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** A whole local stack on free ports with its own state directory, and clients for asserting on it. */
 export interface E2e {
@@ -33,8 +32,8 @@ export const startE2e = async (options: Omit<StackOptions, 'ports' | 'stateDir'>
   const stateDir = await mkdtemp(join(tmpdir(), 'order-pipeline-e2e-'));
   const stack = await startStack({ ...options, ports: await freePorts(), stateDir });
   const { info } = stack;
-  const sqs = new SQSClient({ endpoint: info.sqsEndpoint, region: info.region, credentials });
-  const dynamo = new DynamoDBClient({ endpoint: info.dynamoEndpoint, region: info.region, credentials });
+  const sqs = new SQSClient(clientConfig(info.sqsEndpoint));
+  const dynamo = new DynamoDBClient(clientConfig(info.dynamoEndpoint));
   const db = DynamoDBDocumentClient.from(dynamo);
   const call = async (path: string, init: RequestInit) => {
     const response = await fetch(`${info.apiBaseUrl}${path}`, init);

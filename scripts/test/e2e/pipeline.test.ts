@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/cli
 import { buildOrderAttributes } from '@order-pipeline/common';
 import { anOrder } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
-import { queueOf } from '../../lib/stackInfo';
+import { queueOf } from '@order-pipeline/local-aws/stack-file';
 import { POISON_ATTRIBUTES } from '../../produce/traffic';
 import { type E2e, eventually, orderRequest, startE2e } from './harness';
 

@@ -2,11 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingAttributes } from '@order-pipeline/common';
+import { LOCAL_CREDENTIALS } from '@order-pipeline/local-aws/stack-file';
 import { type DeadLetterStore, deadLetterTable } from '../deadLetterTable';
 import type { StageTarget } from './stage';
-
-/** The embedded services accept any credentials; these keep the SDK from looking for real ones. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface OutgoingMessage {
   body: string;

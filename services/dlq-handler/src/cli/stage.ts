@@ -1,12 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import {
+  readStackInfo,
+  StackFileError,
+  type StackInfo,
+  stackFile,
+} from '@order-pipeline/local-aws/stack-file';
 import { LocalStackError } from '../errors';
 
 export const LOCAL_STAGE = 'local';
 /** The region serverless.shared.yml deploys to unless told otherwise. */
 export const DEFAULT_REGION = 'eu-west-1';
 /** Written by the local stack (`pnpm start`) at the repository root while it runs. */
-export const DEFAULT_STACK_FILE = resolve(__dirname, '../../../../.local/stack.json');
+export const DEFAULT_STACK_FILE = stackFile();
 
 /** Where the command's dead letters and orders queue are, for one stage. */
 export interface StageTarget {
@@ -19,51 +23,17 @@ export interface StageTarget {
   local?: { sqsEndpoint: string; dynamoEndpoint: string };
 }
 
-interface StackQueue {
-  url: string;
-  arn: string;
-  name: string;
-}
-
-interface LocalStack {
-  stage: string;
-  region: string;
-  sqsEndpoint: string;
-  dynamoEndpoint: string;
-  queues: Record<string, StackQueue | undefined>;
-  tables: Record<string, string | undefined>;
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value : undefined;
 
-const readStack = async (stackFile: string): Promise<LocalStack> => {
-  let raw: string;
+const readStack = async (file: string): Promise<StackInfo> => {
   try {
-    raw = await readFile(stackFile, 'utf8');
+    return await readStackInfo(file);
   } catch (error) {
-    throw new LocalStackError(
-      `the local stack is not running: ${stackFile} does not exist. Start it with \`pnpm start\`, ` +
-        'or pass --stage <stage> for a deployed stage.',
-      stackFile,
-      { cause: error },
-    );
+    if (!(error instanceof StackFileError)) throw error;
+    const hint = error.reason === 'missing' ? ' Or pass --stage <stage> for a deployed stage.' : '';
+    throw new LocalStackError(`${error.message}${hint}`, file, { cause: error });
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    throw new LocalStackError(`${stackFile} is not JSON; restart the local stack`, stackFile, {
-      cause: error,
-    });
-  }
-  if (!isRecord(parsed) || !isRecord(parsed.queues) || !isRecord(parsed.tables)) {
-    throw new LocalStackError(`${stackFile} has no queues or tables; restart the local stack`, stackFile);
-  }
-  return parsed as unknown as LocalStack;
 };
 
 const localTarget = async (stackFile: string, region: string | undefined): Promise<StageTarget> => {

@@ -1,0 +1,52 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { queueOf, readStackInfo, StackFileError } from '../src/stackFile';
+
+const fileWith = async (content: string) => {
+  const file = join(await mkdtemp(join(tmpdir(), 'stack-file-')), 'stack.json');
+  await writeFile(file, content);
+  return file;
+};
+
+describe('readStackInfo()', () => {
+  it('says the stack is not running when the file is missing', async () => {
+    await expect(readStackInfo('/nonexistent/stack.json')).rejects.toMatchObject({
+      reason: 'missing',
+      message: expect.stringContaining(
+        'the local stack is not running: /nonexistent/stack.json does not exist',
+      ),
+    });
+  });
+
+  it.each([
+    ['not JSON', '{oops', 'is not JSON'],
+    ['without queues and tables', '{"stage":"local"}', 'has no queues or tables'],
+  ])('refuses a file %s', async (_label, content, message) => {
+    const file = await fileWith(content);
+
+    const read = readStackInfo(file);
+
+    await expect(read).rejects.toBeInstanceOf(StackFileError);
+    await expect(read).rejects.toMatchObject({
+      reason: 'invalid',
+      message: expect.stringContaining(message),
+    });
+  });
+
+  it('reads the queues the stack wrote', async () => {
+    const queue = {
+      name: 'q',
+      url: 'http://127.0.0.1:1/000000000000/q',
+      arn: 'arn:aws:sqs:eu-west-1:000000000000:q',
+    };
+    const file = await fileWith(
+      JSON.stringify({ stage: 'local', queues: { OrdersQueue: queue }, tables: {} }),
+    );
+
+    const stack = await readStackInfo(file);
+
+    expect(queueOf(stack, 'OrdersQueue')).toEqual(queue);
+    expect(() => queueOf(stack, 'OtherQueue')).toThrow('the local stack has no queue OtherQueue');
+  });
+});
