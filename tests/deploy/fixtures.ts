@@ -18,6 +18,16 @@ export const EXPORTS = {
 export const CONTEXT = { stackName: 'order-consumer-prod', region: 'eu-west-1' };
 
 const importValue = (name: string) => ({ 'Fn::ImportValue': name });
+
+/** The resource policy statement that refuses any request not made over TLS. */
+const denyInsecureTransport = (action: string, resource: unknown) => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: action,
+  Resource: resource,
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
 const logGroup = (functionName: string): CfnResource => ({
@@ -250,16 +260,7 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
         Queues: [{ Ref: 'OrdersQueue' }, { Ref: 'OrdersDeadLetterQueue' }],
         PolicyDocument: {
           Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 'sqs:*',
-              Resource: [arnOf('OrdersQueue'), arnOf('OrdersDeadLetterQueue')],
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
+          Statement: [denyInsecureTransport('sqs:*', [arnOf('OrdersQueue'), arnOf('OrdersDeadLetterQueue')])],
         },
       },
     },
@@ -285,16 +286,7 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
         Topics: [{ Ref: 'AlarmTopic' }],
         PolicyDocument: {
           Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 'sns:Publish',
-              Resource: { Ref: 'AlarmTopic' },
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
+          Statement: [denyInsecureTransport('sns:Publish', { Ref: 'AlarmTopic' })],
         },
       },
     },
