@@ -1,4 +1,6 @@
-import { ConfigurationError } from '@order-pipeline/common';
+// The errors module alone: serverless loads this file at every `sls` command (retryBudget.cjs), and the
+// package's index would load zod and the logger too.
+import { ConfigurationError } from '@order-pipeline/common/errors';
 import { type BackoffPolicy, backoffSeconds, MAX_VISIBILITY_TIMEOUT_SECONDS } from './backoff';
 
 /**
