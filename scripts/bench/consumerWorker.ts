@@ -27,7 +27,7 @@ const memoryStore = (writeDelayMs = 0): OrderStore => {
 const handlerWith = (store: OrderStore) =>
   createHandler({
     openStoreIds: OPEN_STORES,
-    backoff: { baseSeconds: 2, maxSeconds: 300 },
+    backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
     store,
     visibility: { changeVisibility: async () => undefined },
     clock: () => new Date(),

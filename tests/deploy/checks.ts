@@ -10,6 +10,8 @@ export interface CfnResource {
   Properties?: Record<string, unknown>;
   Condition?: string;
   DependsOn?: unknown;
+  DeletionPolicy?: unknown;
+  UpdateReplacePolicy?: unknown;
 }
 
 export interface CfnOutput {
@@ -56,28 +58,28 @@ export interface Grant {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
+export const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const asArray = (value: unknown): unknown[] => {
+export const asArray = (value: unknown): unknown[] => {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
 };
 
-const prop = (resource: CfnResource, name: string): unknown => resource.Properties?.[name];
+export const prop = (resource: CfnResource, name: string): unknown => resource.Properties?.[name];
 
-const num = (value: unknown): number | undefined => {
+export const num = (value: unknown): number | undefined => {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
     return Number(value);
   return undefined;
 };
 
-const resourcesOfType = (template: CfnTemplate, type: string): [string, CfnResource][] =>
+export const resourcesOfType = (template: CfnTemplate, type: string): [string, CfnResource][] =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 
 /** The logical id a `Ref` or `Fn::GetAtt` points at, if the value is one. */
-const refTarget = (value: unknown): string | undefined => {
+export const refTarget = (value: unknown): string | undefined => {
   if (!isObject(value)) return undefined;
   if (typeof value.Ref === 'string') return value.Ref;
   const getAtt = value['Fn::GetAtt'];
@@ -87,7 +89,7 @@ const refTarget = (value: unknown): string | undefined => {
 };
 
 /** `Fn::GetAtt X.Arn` (either form) → X. */
-const arnTarget = (value: unknown): string | undefined => {
+export const arnTarget = (value: unknown): string | undefined => {
   if (!isObject(value)) return undefined;
   const getAtt = value['Fn::GetAtt'];
   if (Array.isArray(getAtt) && getAtt[1] === 'Arn' && typeof getAtt[0] === 'string') return getAtt[0];
@@ -312,7 +314,7 @@ export const checkSecureTransport = (template: CfnTemplate): string[] => {
 const DEFAULT_RETENTION_SECONDS = 345_600;
 export const DLQ_RETENTION_SECONDS = 1_209_600;
 
-const redrivePolicy = (queue: CfnResource): Json | undefined => {
+export const redrivePolicy = (queue: CfnResource): Json | undefined => {
   const policy = prop(queue, 'RedrivePolicy');
   if (typeof policy === 'string') {
     try {
@@ -704,47 +706,6 @@ export const checkLogRetention = (template: CfnTemplate): string[] => {
     }
   }
   return violations;
-};
-
-const notifiesTopic = (template: CfnTemplate, alarm: CfnResource): boolean =>
-  prop(alarm, 'ActionsEnabled') !== false &&
-  asArray(prop(alarm, 'AlarmActions')).some((action) => {
-    const target = refTarget(action);
-    return target !== undefined && template.Resources[target]?.Type === 'AWS::SNS::Topic';
-  });
-
-/**
- * The dead-letter alarms exist and notify an SNS topic of the stack: one on the DLQ's depth
- * (AWS/SQS ApproximateNumberOfMessagesVisible, its QueueName dimension derived from `deadLetterQueue`,
- * e.g. the DLQ's export name), one on the handler's `DeadLettersArchived` metric.
- */
-export const checkAlarms = (template: CfnTemplate, deadLetterQueue: string): string[] => {
-  const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
-  const wanted: { name: string; matches: (alarm: CfnResource) => boolean }[] = [
-    {
-      name: `the DLQ depth alarm (AWS/SQS ApproximateNumberOfMessagesVisible of ${deadLetterQueue})`,
-      matches: (alarm) =>
-        prop(alarm, 'Namespace') === 'AWS/SQS' &&
-        prop(alarm, 'MetricName') === 'ApproximateNumberOfMessagesVisible' &&
-        asArray(prop(alarm, 'Dimensions')).some(
-          (dimension) =>
-            isObject(dimension) &&
-            dimension.Name === 'QueueName' &&
-            JSON.stringify(dimension.Value).includes(deadLetterQueue),
-        ),
-    },
-    {
-      name: 'the dead letters archived alarm (DeadLettersArchived)',
-      matches: (alarm) => prop(alarm, 'MetricName') === 'DeadLettersArchived',
-    },
-  ];
-  return wanted.flatMap(({ name, matches }) => {
-    const found = alarms.filter(([, alarm]) => matches(alarm));
-    if (found.length === 0) return [`${name} is missing`];
-    return found.some(([, alarm]) => notifiesTopic(template, alarm))
-      ? []
-      : [`${name} notifies no SNS topic of the stack (AlarmActions)`];
-  });
 };
 
 /** Every `Fn::ImportValue` names an export that the exporting stacks really define. */

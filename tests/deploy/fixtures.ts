@@ -7,6 +7,7 @@ import type { CfnResource, CfnTemplate } from './checks';
 
 const PREFIX = 'order-pipeline-prod';
 export const EXPORTS = {
+  alarmTopicArn: `${PREFIX}-AlarmTopicArn`,
   ordersQueueArn: `${PREFIX}-OrdersQueueArn`,
   ordersQueueUrl: `${PREFIX}-OrdersQueueUrl`,
   deadLetterQueueArn: `${PREFIX}-OrdersDeadLetterQueueArn`,
@@ -17,6 +18,16 @@ export const EXPORTS = {
 export const CONTEXT = { stackName: 'order-consumer-prod', region: 'eu-west-1' };
 
 const importValue = (name: string) => ({ 'Fn::ImportValue': name });
+
+/** The resource policy statement that refuses any request not made over TLS. */
+const denyInsecureTransport = (action: string, resource: unknown) => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: action,
+  Resource: resource,
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
 const logGroup = (functionName: string): CfnResource => ({
@@ -24,17 +35,140 @@ const logGroup = (functionName: string): CfnResource => ({
   Properties: { LogGroupName: `/aws/lambda/${functionName}`, RetentionInDays: 30 },
 });
 
-const lambda = (functionName: string, role: string, timeout = 10): CfnResource => ({
+const lambda = (
+  functionName: string,
+  role: string,
+  variables: Record<string, string> = {},
+  timeout = 10,
+): CfnResource => ({
   Type: 'AWS::Lambda::Function',
   Properties: {
     FunctionName: functionName,
     Handler: 'src/handler.handler',
-    Runtime: 'nodejs22.x',
+    Runtime: 'nodejs24.x',
     Timeout: timeout,
     TracingConfig: { Mode: 'Active' },
     Role: arnOf(role),
+    Environment: { Variables: variables },
   },
 });
+
+/** An alarm above `threshold` on one metric, notifying `topic` (a Ref or an import of it). */
+const alarm = (topic: unknown, metric: Record<string, unknown>, threshold = 0): CfnResource => ({
+  Type: 'AWS::CloudWatch::Alarm',
+  Properties: {
+    ...metric,
+    Statistic: 'Sum',
+    Period: 300,
+    EvaluationPeriods: 1,
+    Threshold: threshold,
+    ComparisonOperator: 'GreaterThanThreshold',
+    AlarmActions: [topic],
+  },
+});
+
+/** Errors and Throttles alarms of function `id`, as the sls-ops plugin adds them. */
+const functionAlarms = (id: string, topic: unknown): Record<string, CfnResource> =>
+  Object.fromEntries(
+    ['Errors', 'Throttles'].map((metric) => [
+      `${id}${metric}Alarm`,
+      alarm(topic, {
+        Namespace: 'AWS/Lambda',
+        MetricName: metric,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+      }),
+    ]),
+  );
+
+/** The throttled-requests alarm of table `id` (metric math over its read and write throttle events). */
+const tableAlarm = (id: string, topic: unknown): Record<string, CfnResource> => {
+  const events = (metricId: string, metricName: string) => ({
+    Id: metricId,
+    ReturnData: false,
+    MetricStat: {
+      Metric: {
+        Namespace: 'AWS/DynamoDB',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'TableName', Value: { Ref: id } }],
+      },
+      Period: 300,
+      Stat: 'Sum',
+    },
+  });
+  return {
+    [`${id}ThrottledRequestsAlarm`]: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [topic],
+        Metrics: [
+          events('reads', 'ReadThrottleEvents'),
+          events('writes', 'WriteThrottleEvents'),
+          { Id: 'throttled', Expression: 'FILL(reads, 0) + FILL(writes, 0)', ReturnData: true },
+        ],
+      },
+    },
+  };
+};
+
+/** A table as every stage but local deploys it: retained, deletion-protected, encrypted. */
+const table = (tableName: string, properties: Record<string, unknown> = {}): CfnResource => ({
+  Type: 'AWS::DynamoDB::Table',
+  DeletionPolicy: 'Retain',
+  UpdateReplacePolicy: 'Retain',
+  Properties: {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    DeletionProtectionEnabled: true,
+    SSESpecification: { SSEEnabled: true },
+    ...properties,
+  },
+});
+
+const queueAgeAlarm = (topic: unknown, queueName: unknown, seconds: number): CfnResource => ({
+  ...alarm(
+    topic,
+    {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: queueName }],
+    },
+    seconds,
+  ),
+});
+
+const dashboardBody = () => {
+  const line = (namespace: string, metric: string, name: string, value: string) => [
+    namespace,
+    metric,
+    name,
+    value,
+    { stat: 'Sum' },
+  ];
+  const metrics = [
+    line('AWS/SQS', 'NumberOfMessagesSent', 'QueueName', `${PREFIX}-orders`),
+    ...['OrdersProcessed', 'DuplicateDeliveries', 'PoisonMessages', 'TransientFailures'].map((metric) =>
+      line('OrderPipeline', metric, 'service', 'order-consumer'),
+    ),
+    line('OrderPipeline', 'DeadLettersArchived', 'service', 'dlq-handler'),
+    ...[`${PREFIX}-orders`, `${PREFIX}-orders-dlq`].map((queue) =>
+      line('AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', queue),
+    ),
+    ...FUNCTION_NAMES.map((fn) => line('AWS/Lambda', 'Duration', 'FunctionName', fn)),
+  ];
+  return JSON.stringify({ widgets: [{ type: 'metric', properties: { region: 'eu-west-1', metrics } }] });
+};
+
+/** Every function of the three fixture stacks, by name. */
+export const FUNCTION_NAMES = [
+  'ingest-api-prod-createOrder',
+  'ingest-api-prod-getOrder',
+  'order-consumer-prod-processOrders',
+  'dlq-handler-prod-handleDeadLetters',
+];
+export const QUEUE_NAMES = [`${PREFIX}-orders`, `${PREFIX}-orders-dlq`];
 
 const role = (name: string, logGroupName: string, statements: Record<string, unknown>[]): CfnResource => ({
   Type: 'AWS::IAM::Role',
@@ -89,7 +223,12 @@ const sqsEventSource = (functionId: string, queueArn: unknown, window: number, c
 export const orderConsumerTemplate = (): CfnTemplate => ({
   Resources: {
     ProcessOrdersLogGroup: logGroup('order-consumer-prod-processOrders'),
-    ProcessOrdersLambdaFunction: lambda('order-consumer-prod-processOrders', 'ProcessOrdersRole'),
+    ProcessOrdersLambdaFunction: lambda('order-consumer-prod-processOrders', 'ProcessOrdersRole', {
+      BACKOFF_BASE_SECONDS: '2',
+      BACKOFF_MAX_SECONDS: '300',
+      POISON_BACKOFF_SECONDS: '2',
+    }),
+    ...functionAlarms('ProcessOrdersLambdaFunction', { Ref: 'AlarmTopic' }),
     ProcessOrdersEventSourceMappingSQSOrdersQueue: sqsEventSource(
       'ProcessOrdersLambdaFunction',
       arnOf('OrdersQueue'),
@@ -112,7 +251,7 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: 345600,
         VisibilityTimeout: 60,
-        RedrivePolicy: { deadLetterTargetArn: arnOf('OrdersDeadLetterQueue'), maxReceiveCount: 5 },
+        RedrivePolicy: { deadLetterTargetArn: arnOf('OrdersDeadLetterQueue'), maxReceiveCount: 14 },
       },
     },
     OrdersQueuePolicy: {
@@ -121,25 +260,34 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
         Queues: [{ Ref: 'OrdersQueue' }, { Ref: 'OrdersDeadLetterQueue' }],
         PolicyDocument: {
           Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 'sqs:*',
-              Resource: [arnOf('OrdersQueue'), arnOf('OrdersDeadLetterQueue')],
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
+          Statement: [denyInsecureTransport('sqs:*', [arnOf('OrdersQueue'), arnOf('OrdersDeadLetterQueue')])],
         },
       },
     },
-    OrdersTable: {
-      Type: 'AWS::DynamoDB::Table',
+    OrdersTable: table(`${PREFIX}-orders`),
+    ...tableAlarm('OrdersTable', { Ref: 'AlarmTopic' }),
+    OrdersQueueAgeAlarm: queueAgeAlarm(
+      { Ref: 'AlarmTopic' },
+      { 'Fn::GetAtt': ['OrdersQueue', 'QueueName'] },
+      300,
+    ),
+    PipelineDashboard: {
+      Type: 'AWS::CloudWatch::Dashboard',
+      Properties: { DashboardName: `${PREFIX}-pipeline`, DashboardBody: { 'Fn::Sub': dashboardBody() } },
+    },
+    AlarmTopicKey: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+    AlarmTopic: {
+      Type: 'AWS::SNS::Topic',
+      Properties: { TopicName: `${PREFIX}-alarms`, KmsMasterKeyId: { Ref: 'AlarmTopicKey' } },
+    },
+    AlarmTopicPolicy: {
+      Type: 'AWS::SNS::TopicPolicy',
       Properties: {
-        TableName: `${PREFIX}-orders`,
-        BillingMode: 'PAY_PER_REQUEST',
-        SSESpecification: { SSEEnabled: true },
+        Topics: [{ Ref: 'AlarmTopic' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [denyInsecureTransport('sns:Publish', { Ref: 'AlarmTopic' })],
+        },
       },
     },
     ProcessOrdersRole: role('process-orders', '/aws/lambda/order-consumer-prod-processOrders', [
@@ -170,6 +318,7 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
     },
     OrdersTableName: { Value: { Ref: 'OrdersTable' }, Export: { Name: EXPORTS.ordersTableName } },
     OrdersTableArn: { Value: arnOf('OrdersTable'), Export: { Name: EXPORTS.ordersTableArn } },
+    AlarmTopicArn: { Value: { Ref: 'AlarmTopic' }, Export: { Name: EXPORTS.alarmTopicArn } },
   },
 });
 
@@ -191,6 +340,47 @@ export const ingestApiTemplate = (): CfnTemplate => ({
     GetOrderLogGroup: logGroup('ingest-api-prod-getOrder'),
     CreateOrderLambdaFunction: lambda('ingest-api-prod-createOrder', 'CreateOrderRole'),
     GetOrderLambdaFunction: lambda('ingest-api-prod-getOrder', 'GetOrderRole'),
+    ...functionAlarms('CreateOrderLambdaFunction', importValue(EXPORTS.alarmTopicArn)),
+    ...functionAlarms('GetOrderLambdaFunction', importValue(EXPORTS.alarmTopicArn)),
+    ApiGatewayRestApiServerErrorsAlarm: {
+      ...alarm(
+        importValue(EXPORTS.alarmTopicArn),
+        {
+          Namespace: 'AWS/ApiGateway',
+          MetricName: '5XXError',
+          Dimensions: [
+            { Name: 'ApiName', Value: 'prod-ingest-api' },
+            { Name: 'Stage', Value: 'prod' },
+          ],
+        },
+        0.01,
+      ),
+    },
+    ApiGatewayRestApiLatencyAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        Namespace: 'AWS/ApiGateway',
+        MetricName: 'Latency',
+        Dimensions: [
+          { Name: 'ApiName', Value: 'prod-ingest-api' },
+          { Name: 'Stage', Value: 'prod' },
+        ],
+        ExtendedStatistic: 'p99',
+        Period: 300,
+        EvaluationPeriods: 3,
+        Threshold: 2000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [importValue(EXPORTS.alarmTopicArn)],
+      },
+    },
+    GatewayResponseDefault4XX: {
+      Type: 'AWS::ApiGateway::GatewayResponse',
+      Properties: { RestApiId: { Ref: 'ApiGatewayRestApi' }, ResponseType: 'DEFAULT_4XX' },
+    },
+    GatewayResponseDefault5XX: {
+      Type: 'AWS::ApiGateway::GatewayResponse',
+      Properties: { RestApiId: { Ref: 'ApiGatewayRestApi' }, ResponseType: 'DEFAULT_5XX' },
+    },
     ApiGatewayRestApi: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'prod-ingest-api' } },
     ApiGatewayResourceOrders: {
       Type: 'AWS::ApiGateway::Resource',
@@ -217,6 +407,12 @@ export const ingestApiTemplate = (): CfnTemplate => ({
     ApiGatewayDeployment1: {
       Type: 'AWS::ApiGateway::Deployment',
       Properties: { RestApiId: { Ref: 'ApiGatewayRestApi' }, StageName: 'prod' },
+      DependsOn: [
+        'ApiGatewayMethodOrdersPost',
+        'ApiGatewayMethodOrdersOrderidVarGet',
+        'GatewayResponseDefault4XX',
+        'GatewayResponseDefault5XX',
+      ],
     },
     ApiGatewayUsagePlan: {
       Type: 'AWS::ApiGateway::UsagePlan',
@@ -250,70 +446,36 @@ export const ingestApiState = () => ({
   service: { provider: { tracing: { lambda: true, apiGateway: true } } },
 });
 
-const alarm = (metric: Record<string, unknown>): CfnResource => ({
-  Type: 'AWS::CloudWatch::Alarm',
-  Properties: {
-    ...metric,
-    Statistic: 'Sum',
-    Period: 300,
-    EvaluationPeriods: 1,
-    Threshold: 0,
-    ComparisonOperator: 'GreaterThanThreshold',
-    AlarmActions: [{ Ref: 'AlarmTopic' }],
-  },
-});
-
 export const dlqHandlerTemplate = (): CfnTemplate => ({
   Resources: {
     HandleDeadLettersLogGroup: logGroup('dlq-handler-prod-handleDeadLetters'),
-    HandleDeadLettersLambdaFunction: lambda('dlq-handler-prod-handleDeadLetters', 'HandleDeadLettersRole'),
+    HandleDeadLettersLambdaFunction: lambda('dlq-handler-prod-handleDeadLetters', 'HandleDeadLettersRole', {
+      DEAD_LETTER_RETENTION_DAYS: '90',
+    }),
+    ...functionAlarms('HandleDeadLettersLambdaFunction', importValue(EXPORTS.alarmTopicArn)),
     HandleDeadLettersEventSourceMappingSQS: sqsEventSource(
       'HandleDeadLettersLambdaFunction',
       importValue(EXPORTS.deadLetterQueueArn),
       5,
       2,
     ),
-    DeadLettersTable: {
-      Type: 'AWS::DynamoDB::Table',
-      Properties: { TableName: `${PREFIX}-dead-letters`, SSESpecification: { SSEEnabled: true } },
-    },
-    AlarmTopicKey: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
-    AlarmTopic: {
-      Type: 'AWS::SNS::Topic',
-      Properties: { TopicName: `${PREFIX}-dlq-alarms`, KmsMasterKeyId: { Ref: 'AlarmTopicKey' } },
-    },
-    AlarmTopicPolicy: {
-      Type: 'AWS::SNS::TopicPolicy',
-      Properties: {
-        Topics: [{ Ref: 'AlarmTopic' }],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 'sns:Publish',
-              Resource: { Ref: 'AlarmTopic' },
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
-        },
-      },
-    },
-    DeadLetterQueueDepthAlarm: alarm({
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        {
-          Name: 'QueueName',
-          Value: { 'Fn::Select': [5, { 'Fn::Split': [':', importValue(EXPORTS.deadLetterQueueArn)] }] },
-        },
-      ],
+    DeadLettersTable: table(`${PREFIX}-dead-letters`, {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     }),
-    DeadLettersArchivedAlarm: alarm({
+    ...tableAlarm('DeadLettersTable', importValue(EXPORTS.alarmTopicArn)),
+    DeadLetterQueueAgeAlarm: queueAgeAlarm(
+      importValue(EXPORTS.alarmTopicArn),
+      { 'Fn::Select': [5, { 'Fn::Split': [':', importValue(EXPORTS.deadLetterQueueArn)] }] },
+      300,
+    ),
+    DeadLettersArchivedAlarm: alarm(importValue(EXPORTS.alarmTopicArn), {
       Namespace: 'OrderPipeline',
       MetricName: 'DeadLettersArchived',
+      Dimensions: [{ Name: 'service', Value: 'dlq-handler' }],
+    }),
+    DeadLettersNotArchivedAlarm: alarm(importValue(EXPORTS.alarmTopicArn), {
+      Namespace: 'OrderPipeline',
+      MetricName: 'DeadLettersNotArchived',
       Dimensions: [{ Name: 'service', Value: 'dlq-handler' }],
     }),
     HandleDeadLettersRole: role('handle-dead-letters', '/aws/lambda/dlq-handler-prod-handleDeadLetters', [

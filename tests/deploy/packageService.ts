@@ -85,9 +85,13 @@ const mirrorService = async (root: string, service: ServiceName): Promise<string
   return target;
 };
 
-const sls = async (cwd: string, args: string[]): Promise<string> => {
+const sls = async (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> => {
   try {
-    const { stdout } = await run(SLS, args, { cwd, env: offlineEnv(), maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(SLS, args, {
+      cwd,
+      env: { ...offlineEnv(), ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
@@ -115,4 +119,28 @@ export const packageService = async (service: ServiceName, stage: string): Promi
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+};
+
+/**
+ * One resolved value of a service's configuration (`sls print --path <path>`), offline, with extra
+ * arguments and environment variables (an empty value leaves a variable unset).
+ */
+export const printValue = async (
+  service: ServiceName,
+  stage: string,
+  path: string,
+  options: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<unknown> => {
+  const env = Object.fromEntries(
+    Object.entries({ AWS_REGION: '', AWS_DEFAULT_REGION: '', ...options.env }).map(([name, value]) => [
+      name,
+      value === '' ? undefined : value,
+    ]),
+  );
+  const printed = await sls(
+    join(REPO_ROOT, 'services', service),
+    ['print', '--stage', stage, '--format', 'json', '--path', path, ...(options.args ?? [])],
+    env,
+  );
+  return JSON.parse(printed);
 };

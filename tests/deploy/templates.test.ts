@@ -1,6 +1,13 @@
 import {
+  checkApiAlarms,
+  checkDashboard,
+  checkDeadLetterAlarms,
+  checkFunctionAlarms,
+  checkQueueAgeAlarm,
+  checkTableAlarms,
+} from './alarmChecks';
+import {
   apiMethods,
-  checkAlarms,
   checkApiKeyRequired,
   checkApiTracing,
   checkDataAccess,
@@ -22,6 +29,7 @@ import {
   importedNames,
   type ResolveContext,
 } from './checks';
+import { checkDataProtection, checkDeadLetterExpiry, checkRetryBudget } from './durabilityChecks';
 import {
   dlqHandlerGrants,
   ingestApiGrants,
@@ -29,6 +37,7 @@ import {
   orderConsumerGrants,
 } from './expectations';
 import { type PackagedService, packageService, SERVICES, type ServiceName } from './packageService';
+import { checkGatewayResponses, checkRuntime } from './platformChecks';
 
 /**
  * What `sls deploy --stage prod` would create, proven without an AWS account: each service is
@@ -124,6 +133,22 @@ describe.each(SERVICES)('sls package --stage prod: %s', (service) => {
     expect(checkLogRetention(template)).toEqual([]);
   });
 
+  it('runs every function on nodejs24.x', async () => {
+    const { template } = await get(service);
+    expect(checkRuntime(template)).toEqual([]);
+  });
+
+  it('alarms on the errors and throttles of every function and the throttled requests of every table', async () => {
+    const { template } = await get(service);
+    const catalog = await consumerExports();
+    expect([...checkFunctionAlarms(template, catalog), ...checkTableAlarms(template, catalog)]).toEqual([]);
+  });
+
+  it('retains every table on removal and replacement, and protects it from deletion', async () => {
+    const { template } = await get(service);
+    expect(checkDataProtection(template)).toEqual([]);
+  });
+
   it('imports only names that the stacks deployed before it export', async () => {
     const packagedService = await get(service);
     const exporters = await Promise.all(DEPLOYED_BEFORE[service].map(get));
@@ -150,6 +175,38 @@ describe('sls package --stage prod: order-consumer', () => {
   it("dead-letters after the stage's maxReceiveCount into a DLQ that keeps messages 14 days", async () => {
     const { template, params } = await get('order-consumer');
     expect(checkDeadLetterQueues(template, params)).toEqual([]);
+  });
+
+  it('retries a transient failure for at least 30 minutes, within the retention, and dead-letters poison before the age alarm', async () => {
+    const { template, params } = await get('order-consumer');
+    expect(checkRetryBudget(template, params)).toEqual([]);
+  });
+
+  it("alarms when the orders queue's oldest order waits longer than the stage's ordersQueueAgeAlarmSeconds", async () => {
+    const { template, params } = await get('order-consumer');
+    expect(
+      checkQueueAgeAlarm(
+        template,
+        'OrdersQueue',
+        Number(params.ordersQueueAgeAlarmSeconds),
+        await consumerExports(),
+      ),
+    ).toEqual([]);
+  });
+
+  it("shows the pipeline's flow, both queues' ages and every function's duration on its dashboard", async () => {
+    const { template } = await get('order-consumer');
+    const stacks = await Promise.all(SERVICES.map(get));
+    const functions = stacks.flatMap((stack) =>
+      Object.values(stack.template.Resources)
+        .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+        .map((fn) => String(fn.Properties?.FunctionName)),
+    );
+    const queues = ['OrdersQueue', 'OrdersDeadLetterQueue'].map((id) =>
+      String(template.Resources[id]?.Properties?.QueueName),
+    );
+    expect(functions).toEqual(expect.arrayContaining(['order-consumer-prod-processOrders']));
+    expect(checkDashboard(template, queues, functions)).toEqual([]);
   });
 
   it('consumes the orders queue with one SQS event source', async () => {
@@ -190,6 +247,16 @@ describe('sls package --stage prod: ingest-api', () => {
     ]).toEqual([]);
   });
 
+  it('alarms on the share of 5xx answers and on the p99 latency of the API', async () => {
+    const { template } = await get('ingest-api');
+    expect(checkApiAlarms(template, await consumerExports())).toEqual([]);
+  });
+
+  it('deploys the API only once its gateway responses exist', async () => {
+    const { template } = await get('ingest-api');
+    expect(checkGatewayResponses(template)).toEqual([]);
+  });
+
   it("imports the orders queue and table from order-consumer's exports", async () => {
     const { template } = await get('ingest-api');
     expect(importedNames(template).length).toBeGreaterThan(0);
@@ -206,9 +273,23 @@ describe('sls package --stage prod: dlq-handler', () => {
     expect(sources).toEqual([`ImportValue(${names.deadLetterQueueArn})`]);
   });
 
-  it('alarms on DLQ depth and on archived dead letters, notifying its SNS topic', async () => {
+  it('alarms on dead letters archived, not archived, and waiting on the DLQ, notifying the alarm topic', async () => {
+    const { template, params } = await get('dlq-handler');
+    const catalog = await consumerExports();
+    expect([
+      ...checkDeadLetterAlarms(template, catalog),
+      ...checkQueueAgeAlarm(
+        template,
+        (await exportNames()).deadLetterQueueArn,
+        Number(params.deadLetterAgeAlarmSeconds),
+        catalog,
+      ),
+    ]).toEqual([]);
+  });
+
+  it('lets archived dead letters expire by TTL', async () => {
     const { template } = await get('dlq-handler');
-    expect(checkAlarms(template, (await exportNames()).deadLetterQueueArn)).toEqual([]);
+    expect(checkDeadLetterExpiry(template, 'DeadLettersTable')).toEqual([]);
   });
 
   it('consumes the DLQ and archives, and sends to no queue but the orders queue', async () => {

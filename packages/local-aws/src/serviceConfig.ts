@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
@@ -26,6 +26,22 @@ export const serviceDir = (service: ServiceName): string => join(REPO_ROOT, 'ser
 
 const slsBin = (): string => join(REPO_ROOT, 'node_modules', '.bin', 'sls');
 
+/** The contents of the .cjs files `${file(...)}` names, and of the modules they `load('./…')`. */
+const variableSources = async (sources: string[], dir: string): Promise<string[]> => {
+  const scripts = [...new Set(sources.flatMap((source) => [...source.matchAll(/\$\{file\(([^)]+\.cjs)\)/g)]))]
+    .map((match) => resolve(dir, match[1] ?? ''))
+    .sort();
+  const contents: string[] = [];
+  for (const script of scripts) {
+    const text = await readFile(script, 'utf8');
+    contents.push(text);
+    for (const [, loaded] of text.matchAll(/load\('(\.[^']+)'/g)) {
+      contents.push(await readFile(resolve(dirname(script), loaded ?? ''), 'utf8'));
+    }
+  }
+  return contents;
+};
+
 /**
  * The service's configuration with every variable resolved, as `sls print` gives it. Cached under
  * .local/cache by a hash of the files it depends on (printing takes seconds).
@@ -36,13 +52,23 @@ export const loadServiceConfig = async (service: ServiceName, stage = 'local'): 
       readFile(file, 'utf8'),
     ),
   );
+  // Values computed by JavaScript variable sources (`${file(./retryBudget.cjs):...}`) and the
+  // TypeScript those load are part of the printed config too.
+  const computed = await variableSources(sources, serviceDir(service));
   // Values read from the environment (ports, endpoints) are part of the printed config.
-  const envNames = [...new Set(sources.flatMap((source) => [...source.matchAll(/\$\{env:([A-Za-z0-9_]+)/g)]))]
-    .map((match) => match[1] ?? '')
-    .sort();
+  // provider.region reads AWS_REGION and AWS_DEFAULT_REGION through a variable source.
+  const envNames = [
+    ...new Set([
+      'AWS_REGION',
+      'AWS_DEFAULT_REGION',
+      ...sources.flatMap((source) =>
+        [...source.matchAll(/\$\{env:([A-Za-z0-9_]+)/g)].map((match) => match[1] ?? ''),
+      ),
+    ]),
+  ].sort();
   const envValues = envNames.map((name) => `${name}=${process.env[name] ?? ''}`);
   const key = createHash('sha256')
-    .update([stage, ...sources, ...envValues].join('\0'))
+    .update([stage, ...sources, ...computed, ...envValues].join('\0'))
     .digest('hex')
     .slice(0, 16);
   const cacheFile = join(REPO_ROOT, '.local', 'cache', `${service}-${stage}-${key}.json`);

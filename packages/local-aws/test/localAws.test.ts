@@ -23,7 +23,8 @@ describe('startLocalAws()', () => {
 
     expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toEqual({
       deadLetterTargetArn: dlq?.arn,
-      maxReceiveCount: 3,
+      // The local stage's 4-second retry window, 1 s apart (order-consumer src/retryBudget.ts).
+      maxReceiveCount: 5,
     });
     expect(Attributes?.VisibilityTimeout).toBe('30');
   });
@@ -41,7 +42,7 @@ describe('startLocalAws()', () => {
     const queueUrl = local.queues.OrdersQueue?.url;
     await local.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'poison' }));
 
-    for (let receive = 0; receive < 3; receive++) {
+    for (let receive = 0; receive < 5; receive++) {
       const { Messages } = await local.sqs.send(
         new ReceiveMessageCommand({ QueueUrl: queueUrl, VisibilityTimeout: 0, WaitTimeSeconds: 1 }),
       );

@@ -10,7 +10,7 @@ export interface ArchiveDeps {
   orders: OrderStatusStore;
   openStoreIds: ReadonlySet<number>;
   logger: Pick<Logger, 'info' | 'error'>;
-  metrics: { deadLetterArchived(classification: DeadLetterClass): void };
+  metrics: { deadLetterArchived(classification: DeadLetterClass): void; deadLetterNotArchived(): void };
   /** `inSpan` from @order-pipeline/common/tracing: one subsegment per record. */
   trace: typeof inSpan;
   now: () => Date;
@@ -54,6 +54,7 @@ export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): P
   try {
     deadLetter = describeDeadLetter(record, deps.openStoreIds, deps.now());
   } catch (error) {
+    deps.metrics.deadLetterNotArchived();
     deps.logger.error('dead letter not described; it stays on the DLQ', {
       messageId: record.messageId,
       error: toError(error),
@@ -92,6 +93,7 @@ export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): P
         return { messageId, classification, archive, order };
       } catch (error) {
         span.fail(error);
+        deps.metrics.deadLetterNotArchived();
         deps.logger.error('dead letter not archived; it stays on the DLQ', {
           ...context,
           error: toError(error),

@@ -1,4 +1,5 @@
-import { intListEnv, requireEnv } from '@order-pipeline/common';
+import { intEnv, intListEnv, requireEnv } from '@order-pipeline/common';
+import { DEFAULT_RETENTION_DAYS } from './deadLetterTable';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -8,6 +9,8 @@ export interface HandlerConfig {
   ordersTable: string;
   /** Stores accepting orders: the same list as order-consumer's, so that classes agree. */
   openStoreIds: ReadonlySet<number>;
+  /** Days an archived dead letter is kept before DynamoDB's TTL deletes it. */
+  deadLetterRetentionDays: number;
   /** The embedded DynamoDB on the local stage; undefined on AWS. */
   dynamoEndpoint: string | undefined;
 }
@@ -19,5 +22,6 @@ export const readConfig = (env: Env = process.env): HandlerConfig => ({
   deadLettersTable: requireEnv('DEAD_LETTERS_TABLE', env),
   ordersTable: requireEnv('ORDERS_TABLE', env),
   openStoreIds: new Set(intListEnv('OPEN_STORE_IDS', env)),
+  deadLetterRetentionDays: intEnv('DEAD_LETTER_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, env),
   dynamoEndpoint: optional(env.AWS_ENDPOINT_URL_DYNAMODB),
 });

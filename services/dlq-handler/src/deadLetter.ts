@@ -46,6 +46,11 @@ export interface DeadLetter {
   redrivenAt?: string;
   /** The message id the redrive got from SendMessage. */
   redrivenMessageId?: string;
+  /**
+   * When DynamoDB's TTL deletes the item (epoch seconds): archivedAt + the stage's retention. Set by
+   * the table on archive (deadLetterTable.ts), not by the description of a record.
+   */
+  expiresAt?: number;
 }
 
 /** Epoch milliseconds as SQS gives them (`"1700000000000"`) to an ISO string; undefined if absent. */

@@ -50,13 +50,30 @@ export const asDeadLetter = (item: Record<string, unknown>): DeadLetter => {
   return { messageAttributes: {}, ...item } as unknown as DeadLetter;
 };
 
-export const deadLetterTable = (client: DynamoDBDocumentClient, tableName: string): DeadLetterStore => ({
+/** How long an archived dead letter is kept unless the stage says otherwise (deadLetterRetentionDays). */
+export const DEFAULT_RETENTION_DAYS = 90;
+
+const SECONDS_PER_DAY = 86_400;
+
+/**
+ * The TTL attribute of a dead letter archived at `archivedAt` (ISO): epoch seconds, as DynamoDB's TTL
+ * reads them. Dead letters hold customers' personal data, so they are not kept for ever:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html
+ */
+export const expiresAt = (archivedAt: string, retentionDays: number): number =>
+  Math.floor(Date.parse(archivedAt) / 1000) + retentionDays * SECONDS_PER_DAY;
+
+export const deadLetterTable = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  retentionDays = DEFAULT_RETENTION_DAYS,
+): DeadLetterStore => ({
   async archive(deadLetter) {
     try {
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: deadLetter,
+          Item: { ...deadLetter, expiresAt: expiresAt(deadLetter.archivedAt, retentionDays) },
           ConditionExpression: 'attribute_not_exists(messageId)',
         }),
       );

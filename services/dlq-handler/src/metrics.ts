@@ -2,6 +2,8 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DeadLetterClass } from '@order-pipeline/common';
 
 export const DEAD_LETTERS_ARCHIVED = 'DeadLettersArchived';
+/** Records the handler could not archive (or mark): they stay on the DLQ and are received again. */
+export const DEAD_LETTERS_NOT_ARCHIVED = 'DeadLettersNotArchived';
 
 /**
  * DeadLettersArchived, emitted twice per new dead letter as EMF: on the function's metrics (service
@@ -15,5 +17,13 @@ export const deadLetterMetrics = (metrics: Metrics) => ({
     const single = metrics.singleMetric();
     single.addDimension('classification', classification);
     single.addMetric(DEAD_LETTERS_ARCHIVED, MetricUnit.Count, 1);
+  },
+  /**
+   * Counted on every failed delivery (service dimension only): the alarm on it fires while a dead
+   * letter keeps failing, which the DLQ's depth rarely shows (the record is in flight, not visible,
+   * most of the time).
+   */
+  deadLetterNotArchived(): void {
+    metrics.addMetric(DEAD_LETTERS_NOT_ARCHIVED, MetricUnit.Count, 1);
   },
 });

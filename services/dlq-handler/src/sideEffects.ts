@@ -28,7 +28,7 @@ export const dependencies = (config: HandlerConfig = readConfig()): HandlerDeps 
   });
   const powertoolsMetrics = new Metrics({ serviceName: SERVICE_NAME });
   return {
-    deadLetters: deadLetterTable(documents, config.deadLettersTable),
+    deadLetters: deadLetterTable(documents, config.deadLettersTable, config.deadLetterRetentionDays),
     orders: ordersTable(documents, config.ordersTable),
     openStoreIds: config.openStoreIds,
     logger: createLogger(SERVICE_NAME),

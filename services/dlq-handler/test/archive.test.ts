@@ -54,6 +54,7 @@ describe('archiveDeadLetter()', () => {
     expect(second.archive).toBe('already-archived');
     expect(deadLetters.items.size).toBe(1);
     expect(metrics.archived).toHaveLength(1);
+    expect(metrics.notArchived).toEqual([]);
   });
 
   it('still marks the order on a redelivery, in case the first delivery failed after archiving', async () => {
@@ -83,10 +84,12 @@ describe('archiveDeadLetter()', () => {
         throw new Error('ProvisionedThroughputExceededException');
       },
     };
-    const { deps, orders, log, tracer } = fakeArchiveDeps({ deadLetters: failingStore });
+    const { deps, orders, log, tracer, metrics } = fakeArchiveDeps({ deadLetters: failingStore });
 
     await expect(archiveDeadLetter(poison(), deps)).rejects.toThrow('ProvisionedThroughputExceededException');
 
+    expect(metrics.notArchived).toHaveLength(1);
+    expect(metrics.archived).toEqual([]);
     expect(orders.marks).toEqual([]);
     expect(log.lines.map((line) => line.message)).toEqual(['dead letter not archived; it stays on the DLQ']);
     expect(tracer.spans[0]?.failed).toHaveLength(1);

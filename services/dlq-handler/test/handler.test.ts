@@ -74,4 +74,19 @@ describe('handler', () => {
     expect(perClass.map((line) => line.classification).sort()).toEqual(['missing-store-id', 'unparseable']);
     expect(perClass.every((line) => line.DeadLettersArchived === 1)).toBe(true);
   });
+
+  it('emits DeadLettersNotArchived as EMF for every record it could not archive', async () => {
+    const chunks = captureStdout();
+    const failing = poison();
+    const { handler } = handlerWith(failing.messageId);
+
+    await handler(sqsEvent([poison(), failing]), lambdaContext());
+
+    const total = emfLines(chunks).find(
+      (line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 1,
+    );
+    expect(total).toEqual(
+      expect.objectContaining({ service: 'dlq-handler', DeadLettersArchived: 1, DeadLettersNotArchived: 1 }),
+    );
+  });
 });

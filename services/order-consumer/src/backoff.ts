@@ -4,6 +4,11 @@ export interface BackoffPolicy {
   baseSeconds: number;
   /** Upper bound of the back-off. */
   maxSeconds: number;
+  /**
+   * The fixed back-off of a poison message (one that can never succeed): short, so that its receives
+   * run out, and it reaches the DLQ, within seconds rather than after the whole retry window.
+   */
+  poisonSeconds: number;
 }
 
 // The largest visibility timeout SQS accepts (12 hours):
@@ -15,7 +20,10 @@ export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
  * `base * 2^(receiveCount-1)`, capped at `maxSeconds` and at SQS's 43200. A missing or nonsensical
  * count counts as the first receive.
  */
-export const backoffSeconds = (receiveCount: number, policy: BackoffPolicy): number => {
+export const backoffSeconds = (
+  receiveCount: number,
+  policy: Pick<BackoffPolicy, 'baseSeconds' | 'maxSeconds'>,
+): number => {
   const attempt = Number.isInteger(receiveCount) && receiveCount >= 1 ? receiveCount : 1;
   const base = Math.max(policy.baseSeconds, 0);
   const cap = Math.min(Math.max(policy.maxSeconds, 0), MAX_VISIBILITY_TIMEOUT_SECONDS);

@@ -64,6 +64,7 @@ export const readConfig = (env: Env = process.env): ConsumerConfig => {
     backoff: {
       baseSeconds: intEnv('BACKOFF_BASE_SECONDS', 2, env),
       maxSeconds: intEnv('BACKOFF_MAX_SECONDS', 300, env),
+      poisonSeconds: intEnv('POISON_BACKOFF_SECONDS', 2, env),
     },
     metricsNamespace: requireEnv('POWERTOOLS_METRICS_NAMESPACE', env),
     sqsEndpoint: optionalEnv('AWS_ENDPOINT_URL_SQS', env),

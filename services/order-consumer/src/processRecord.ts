@@ -168,12 +168,11 @@ const reportSuccess = (
 };
 
 /**
- * Delays the record's next delivery by its back-off. A failure here is logged with the record's
+ * Delays the record's next delivery by `retryInSeconds`. A failure here is logged with the record's
  * line and otherwise ignored: the record still fails, and comes back after the queue's own
  * visibility timeout instead.
  */
-const backOff = async (record: SQSRecord, fields: RecordLogFields, deps: RecordDependencies) => {
-  const retryInSeconds = backoffSeconds(fields.receiveCount, deps.backoff);
+const backOff = async (record: SQSRecord, retryInSeconds: number, deps: RecordDependencies) => {
   try {
     await deps.visibility.changeVisibility(record, retryInSeconds);
     return { retryInSeconds, visibilityChanged: true };
@@ -197,10 +196,12 @@ const reportFailure = async (
   span: Span,
 ): Promise<unknown> => {
   if (error instanceof PoisonMessageError) {
-    // Also backed off: otherwise a poison message waits out the queue's whole visibility timeout
-    // (>= 6x the function timeout) between receives, and reaches the DLQ, where an operator sees
-    // it, only after maxReceiveCount of them.
-    const backoff = await backOff(record, fields, deps);
+    // A short fixed back-off, not the exponential one: the queue's maxReceiveCount is sized for the
+    // retry window of transient failures (src/retryBudget.ts), and a message that can never succeed
+    // should spend maxReceiveCount x poisonSeconds on the queue, not the window, before it reaches the
+    // DLQ, where an operator sees it. Without a back-off it would wait out the queue's whole
+    // visibility timeout (>= 6x the function timeout) between receives.
+    const backoff = await backOff(record, deps.backoff.poisonSeconds, deps);
     deps.logger.warn('poison message: failing it until the redrive policy moves it to the DLQ', {
       ...fields,
       outcome: RECORD_OUTCOME.poison,
@@ -212,7 +213,7 @@ const reportFailure = async (
     return error;
   }
   if (isTransientError(error)) {
-    const backoff = await backOff(record, fields, deps);
+    const backoff = await backOff(record, backoffSeconds(fields.receiveCount, deps.backoff), deps);
     deps.logger.warn('transient failure: record will be retried after its back-off', {
       ...fields,
       outcome: RECORD_OUTCOME.transient,

@@ -12,7 +12,7 @@ describe('readConfig()', () => {
     expect(readConfig(baseEnv)).toEqual({
       ordersTable: 'order-pipeline-test-orders',
       openStoreIds: new Set([1, 2, 3]),
-      backoff: { baseSeconds: 2, maxSeconds: 300 },
+      backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
       metricsNamespace: 'OrderPipeline',
       sqsEndpoint: undefined,
       dynamoEndpoint: undefined,
@@ -26,11 +26,12 @@ describe('readConfig()', () => {
       ...baseEnv,
       BACKOFF_BASE_SECONDS: '1',
       BACKOFF_MAX_SECONDS: '4',
+      POISON_BACKOFF_SECONDS: '1',
       AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324',
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
     });
 
-    expect(config.backoff).toEqual({ baseSeconds: 1, maxSeconds: 4 });
+    expect(config.backoff).toEqual({ baseSeconds: 1, maxSeconds: 4, poisonSeconds: 1 });
     expect(config.sqsEndpoint).toBe('http://127.0.0.1:9324');
     expect(config.dynamoEndpoint).toBe('http://127.0.0.1:8000');
   });

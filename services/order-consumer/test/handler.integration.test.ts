@@ -172,8 +172,8 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
     const order = anOrder();
     const messageId = await sendOrder(local.sqs, queue, order, { storeId: null });
 
-    // The handler backs a poison record off (1 s, 2 s, ... on the local stage), so each receive
-    // waits for it to come back instead of the queue's 30 s visibility timeout.
+    // The handler backs a poison record off (POISON_BACKOFF_SECONDS, 1 s on the local stage), so each
+    // receive waits for it to come back instead of the queue's 30 s visibility timeout.
     const receiveCounts: string[] = [];
     for (let receive = 1; receive <= maxReceiveCount; receive++) {
       const records = await receiveRecords(local.sqs, queue, { max: 1, waitSeconds: 6 });
@@ -182,7 +182,7 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
       expect(await invokeLikeLambda(handler, local.sqs, queue, records)).toEqual([messageId]);
     }
     const afterLast = await receiveRecords(local.sqs, queue, { max: 1, waitSeconds: 0 });
-    // The redrive happens once the last back-off (at most BACKOFF_MAX_SECONDS = 4 s) has passed.
+    // The redrive happens once the last back-off (POISON_BACKOFF_SECONDS = 1 s) has passed.
     const deadLetters = await receiveRecords(local.sqs, dlq, { max: 1, waitSeconds: 6 });
 
     expect(maxReceiveCount).toBeGreaterThan(1);

@@ -189,6 +189,26 @@ describe('processRecord()', () => {
       },
     );
 
+    it("keeps its short fixed back-off on every receive, while a transient failure's grows to the cap", async () => {
+      const { deps, store, visibility } = fakeDependencies({
+        backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 1 },
+      });
+      const ninthReceive = { attributes: { ApproximateReceiveCount: '9' } };
+      store.failNext.push(throttled());
+
+      await expect(
+        processRecord(
+          orderRecord(anOrder(), { ...ninthReceive, messageAttributes: orderRecordAttributes(null) }),
+          deps,
+        ),
+      ).rejects.toBeInstanceOf(PoisonMessageError);
+      await expect(processRecord(orderRecord(anOrder(), ninthReceive), deps)).rejects.toBeInstanceOf(
+        ProvisionedThroughputExceededException,
+      );
+
+      expect(visibility.changes.map((change) => change.seconds)).toEqual([1, 300]);
+    });
+
     it('is logged as poison with its classification and counted', async () => {
       const { deps, logs, metrics } = fakeDependencies();
       const order = anOrder();
@@ -216,7 +236,9 @@ describe('processRecord()', () => {
 
   describe('a transient failure', () => {
     it('fails the record and delays its next delivery by its back-off, on its own queue', async () => {
-      const { deps, store, visibility } = fakeDependencies({ backoff: { baseSeconds: 2, maxSeconds: 300 } });
+      const { deps, store, visibility } = fakeDependencies({
+        backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
+      });
       store.failNext.push(throttled());
       const record = orderRecord(anOrder(), {
         attributes: { ApproximateReceiveCount: '3' },

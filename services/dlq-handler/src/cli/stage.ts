@@ -1,3 +1,4 @@
+import { DEFAULT_REGION, resolveRegion } from '@order-pipeline/common/region';
 import {
   readStackInfo,
   StackFileError,
@@ -7,8 +8,6 @@ import {
 import { LocalStackError } from '../errors';
 
 export const LOCAL_STAGE = 'local';
-/** The region serverless.shared.yml deploys to unless told otherwise. */
-export const DEFAULT_REGION = 'eu-west-1';
 /** Written by the local stack (`pnpm start`) at the repository root while it runs. */
 export const DEFAULT_STACK_FILE = stackFile();
 
@@ -77,7 +76,8 @@ export const resolveStage = async (options: StageOptions): Promise<StageTarget> 
   const prefix = `order-pipeline-${options.stage}`;
   return {
     stage: options.stage,
-    region: options.region ?? text(env.AWS_REGION) ?? text(env.AWS_DEFAULT_REGION) ?? DEFAULT_REGION,
+    // The same rule as the stacks' provider.region (serverless.shared.yml).
+    region: resolveRegion(options.region, env),
     deadLettersTable: `${prefix}-dead-letters`,
     ordersQueue: { name: `${prefix}-orders` },
   };

@@ -44,7 +44,16 @@ describe('DynamoDB tables (dynalite, created from the services’ CloudFormation
       ];
 
       expect(results).toEqual(['archived', 'already-archived']);
-      expect(await deadLetters.get('idempotent-1')).toEqual(first);
+      expect(await deadLetters.get('idempotent-1')).toEqual({ ...first, expiresAt: expect.any(Number) });
+    });
+
+    it('archives a dead letter with its expiry, retention days after it was archived, for the TTL', async () => {
+      const archivedAt = '2026-11-22T12:00:00.000Z';
+      const keptForAWeek = deadLetterTable(documents, local.tables.DeadLettersTable ?? 'missing', 7);
+
+      await keptForAWeek.archive(aDeadLetter({ messageId: 'ttl-1', archivedAt }));
+
+      expect((await deadLetters.get('ttl-1'))?.expiresAt).toBe(Date.parse('2026-11-29T12:00:00.000Z') / 1000);
     });
 
     it('marks an ARCHIVED dead letter REDRIVEN once, and refuses a second marking', async () => {

@@ -82,9 +82,14 @@ export const recordingLogger = () => {
 
 export const recordingMetrics = () => {
   const archived: DeadLetterClass[] = [];
+  const notArchived: true[] = [];
   return {
-    metrics: { deadLetterArchived: (classification: DeadLetterClass) => archived.push(classification) },
+    metrics: {
+      deadLetterArchived: (classification: DeadLetterClass) => archived.push(classification),
+      deadLetterNotArchived: () => notArchived.push(true),
+    },
     archived,
+    notArchived,
   };
 };
 

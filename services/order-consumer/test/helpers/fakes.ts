@@ -81,7 +81,7 @@ export const fakeDependencies = (overrides: Partial<RecordDependencies> = {}): F
   };
   const deps: RecordDependencies = {
     openStoreIds: OPEN_STORE_IDS,
-    backoff: { baseSeconds: 2, maxSeconds: 300 },
+    backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
     store,
     visibility,
     clock: () => NOW,

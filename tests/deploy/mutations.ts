@@ -1,0 +1,70 @@
+import type { CfnTemplate, Params, ServerlessState } from './checks';
+import { dlqHandlerTemplate, ingestApiState, ingestApiTemplate, orderConsumerTemplate } from './fixtures';
+
+/** The three stacks of one stage, as small hand-built templates that satisfy every property. */
+export interface Stacks {
+  consumer: CfnTemplate;
+  ingest: CfnTemplate;
+  dlq: CfnTemplate;
+  ingestState: ServerlessState;
+  consumerParams: Params;
+}
+
+export const stacks = (): Stacks => ({
+  consumer: orderConsumerTemplate(),
+  ingest: ingestApiTemplate(),
+  dlq: dlqHandlerTemplate(),
+  ingestState: ingestApiState(),
+  consumerParams: {
+    prefix: 'order-pipeline-prod',
+    retryWindowSeconds: 1800,
+    maxReceiveCount: 14,
+    ordersQueueAgeAlarmSeconds: 300,
+  },
+});
+
+export const each = (s: Stacks, check: (template: CfnTemplate) => string[]): string[] =>
+  [s.consumer, s.ingest, s.dlq].flatMap(check);
+
+/** One property broken on purpose, and what the check must then report. */
+export interface Mutation<Name extends string> {
+  property: string;
+  check: Name;
+  mutate: (s: Stacks) => void;
+  reported: RegExp;
+}
+
+/**
+ * The tests every family of checks gets: each check passes on the fixture stacks, reports each
+ * mutation that breaks its property, and is broken by at least one mutation.
+ */
+export const describeChecks = <Name extends string>(
+  title: string,
+  checks: Record<Name, (s: Stacks) => string[]>,
+  mutations: Mutation<Name>[],
+): void => {
+  const names = Object.keys(checks) as Name[];
+
+  describe(title, () => {
+    it.each(names)('%s reports nothing on templates that satisfy every property', (name) => {
+      expect(checks[name](stacks())).toEqual([]);
+    });
+
+    it.each(mutations)('$check reports $property', ({ check, mutate, reported }) => {
+      // Prepare
+      const broken = stacks();
+      mutate(broken);
+
+      // Act
+      const violations = checks[check](broken);
+
+      // Assess
+      expect(violations).toEqual(expect.arrayContaining([expect.stringMatching(reported)]));
+    });
+
+    it('breaks every check at least once above', () => {
+      const broken = new Set(mutations.map(({ check }) => check));
+      expect(names.filter((name) => !broken.has(name))).toEqual([]);
+    });
+  });
+};
