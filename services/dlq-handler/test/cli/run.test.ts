@@ -211,7 +211,8 @@ describe('pnpm dlq', () => {
       );
       expect(text).toContain('  store_id (Number): 7');
       expect(text).toContain('  "orderId": "ord-1"');
-      expect(text).toContain('"email": "***"');
+      expect(text).toContain('"email": "a***@example.com"');
+      expect(text).not.toContain('ada@example.com');
       expect(text).not.toContain('Ada Lovelace');
       expect(output.errors()).toContain('--unmask');
     });
