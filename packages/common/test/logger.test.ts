@@ -9,12 +9,13 @@ const captureLines = (): string[] => {
       return true;
     });
   }
-  // Powertools writes through console methods; capture every route.
-  for (const method of ['info', 'warn', 'error'] as const) {
-    jest.spyOn(console, method).mockImplementation((line?: unknown) => {
-      lines.push(String(line));
-    });
-  }
+  // Powertools writes through console.info/warn/error (its own Console on these streams, or the global one).
+  const push = (line?: unknown) => {
+    lines.push(String(line));
+  };
+  jest.spyOn(console, 'info').mockImplementation(push);
+  jest.spyOn(console, 'warn').mockImplementation(push);
+  jest.spyOn(console, 'error').mockImplementation(push);
   return lines;
 };
 
