@@ -387,6 +387,24 @@ const maskJsonText = (text: string): string | undefined => {
   }
 };
 
+/**
+ * A greedy match may run into the next word or number (`4111 1111 1111 1111 12`): the longest prefix
+ * ending at a separator that passes the check is masked, the rest kept.
+ */
+const maskLongestValid = (
+  candidate: string,
+  isValid: (value: string) => boolean,
+  mask: (value: string) => string,
+): string => {
+  let current = candidate;
+  for (;;) {
+    if (isValid(current)) return `${mask(current)}${candidate.slice(current.length)}`;
+    const cut = Math.max(current.lastIndexOf(' '), current.lastIndexOf('-'));
+    if (cut <= 0) return candidate;
+    current = current.slice(0, cut);
+  }
+};
+
 /** Masks the personal values found in free text (JSON text is masked as JSON, keys included). */
 export const maskText = (text: string): string => {
   if (SAFE_SHAPE.test(text)) return text;
@@ -401,8 +419,8 @@ export const maskText = (text: string): string => {
       return `${word}${separator}${mask(value)}`;
     });
   }
-  masked = masked.replace(IBAN, (candidate) => (isIban(candidate) ? maskIban(candidate) : candidate));
-  masked = masked.replace(CARD, (candidate) => (isCardNumber(candidate) ? maskCard(candidate) : candidate));
+  masked = masked.replace(IBAN, (candidate) => maskLongestValid(candidate, isIban, maskIban));
+  masked = masked.replace(CARD, (candidate) => maskLongestValid(candidate, isCardNumber, maskCard));
   masked = masked.replace(DASHED_SSN, (candidate, area: string, group: string, serial: string) =>
     isSsnShape(`${area}${group}${serial}`) ? maskSsn(candidate) : candidate,
   );
