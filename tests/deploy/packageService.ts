@@ -85,9 +85,13 @@ const mirrorService = async (root: string, service: ServiceName): Promise<string
   return target;
 };
 
-const sls = async (cwd: string, args: string[]): Promise<string> => {
+const sls = async (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> => {
   try {
-    const { stdout } = await run(SLS, args, { cwd, env: offlineEnv(), maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(SLS, args, {
+      cwd,
+      env: { ...offlineEnv(), ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
@@ -112,6 +116,27 @@ export const packageService = async (service: ServiceName, stage: string): Promi
     const state = JSON.parse(await readFile(join(out, 'serverless-state.json'), 'utf8')) as ServerlessState;
     const params = stageParams(JSON.parse(printed) as { params?: unknown }, stage);
     return { service, stage, template, state, params };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+};
+
+/**
+ * Runs `sls package` for a service with extra arguments and environment, in a throwaway copy, and
+ * answers its error message when it fails (undefined when it succeeds).
+ */
+export const packageError = async (
+  service: ServiceName,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<string | undefined> => {
+  const root = await mkdtemp(join(tmpdir(), `deploy-${service}-`));
+  try {
+    const cwd = await mirrorService(root, service);
+    await sls(cwd, ['package', '--package', join(root, 'package'), ...args], env);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
