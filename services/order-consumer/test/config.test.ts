@@ -70,9 +70,7 @@ describe('readConfig()', () => {
   });
 
   it('reads the crash rate only when chaos faults are on', () => {
-    expect(
-      readConfig({ ...offline, CHAOS_FAULTS: 'on', CHAOS_CRASH_RATE: '0.2' }).chaosCrashRate,
-    ).toBe(0.2);
+    expect(readConfig({ ...offline, CHAOS_FAULTS: 'on', CHAOS_CRASH_RATE: '0.2' }).chaosCrashRate).toBe(0.2);
     expect(readConfig({ ...baseEnv, STAGE: 'prod', CHAOS_CRASH_RATE: '0.2' }).chaosCrashRate).toBe(0);
   });
 
