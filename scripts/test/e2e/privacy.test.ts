@@ -161,6 +161,18 @@ describe('personal data in legacy messages, end to end', () => {
     }
     outputs.console = consoleLines.join('');
 
+    // Local surfaces: no service opened serverless-offline's keyless Lambda invoke API, and the API
+    // answers no CORS preflight from an origin serverless.yml does not list.
+    for (const [where, text] of Object.entries(outputs)) {
+      if (where.startsWith('.local/logs/')) expect(text).not.toContain('for lambda');
+    }
+    const preflight = await fetch(`${info.apiBaseUrl}/orders`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+
     const values = Object.values(planted).filter((value) => value !== planted.correlationSsn);
     for (const [where, text] of Object.entries(outputs)) {
       for (const value of [...values, planted.correlationSsn]) {
