@@ -75,8 +75,15 @@ const legacyMessages = [
   },
 ];
 
-const run = async (command: string, args: string[], stackFile: string): Promise<string> => {
-  const { stdout, stderr } = await promisify(execFile)(command, args, {
+// The programs `pnpm dlq` and `pnpm traces` run, started directly (no pnpm needed on PATH).
+const PROGRAMS = {
+  dlq: join(REPO_ROOT, 'services', 'dlq-handler', 'src', 'cli', 'main.ts'),
+  traces: join(REPO_ROOT, 'scripts', 'traces', 'cli.ts'),
+};
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+
+const run = async (program: keyof typeof PROGRAMS, args: string[], stackFile: string): Promise<string> => {
+  const { stdout, stderr } = await promisify(execFile)(TSX, [PROGRAMS[program], ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, STACK_FILE: stackFile },
     maxBuffer: 64 * 1024 * 1024,
@@ -138,21 +145,21 @@ describe('personal data in legacy messages, end to end', () => {
     ]);
 
     const outputs: Record<string, string> = {
-      'pnpm dlq list': await run('pnpm', ['dlq', 'list'], stackFile),
-      'pnpm dlq list --json': await run('pnpm', ['dlq', 'list', '--json'], stackFile),
-      'pnpm traces': await run('pnpm', ['traces'], stackFile),
-      'pnpm traces --json': await run('pnpm', ['traces', '--json'], stackFile),
+      'pnpm dlq list': await run('dlq', ['list'], stackFile),
+      'pnpm dlq list --json': await run('dlq', ['list', '--json'], stackFile),
+      'pnpm traces': await run('traces', [], stackFile),
+      'pnpm traces --json': await run('traces', ['--json'], stackFile),
     };
     for (const item of deadLetters) {
       const messageId = String(item.messageId);
-      outputs[`pnpm dlq show ${messageId}`] = await run('pnpm', ['dlq', 'show', messageId], stackFile);
+      outputs[`pnpm dlq show ${messageId}`] = await run('dlq', ['show', messageId], stackFile);
       if (typeof item.traceId === 'string') {
-        outputs[`pnpm traces ${item.traceId}`] = await run('pnpm', ['traces', item.traceId], stackFile);
+        outputs[`pnpm traces ${item.traceId}`] = await run('traces', [item.traceId], stackFile);
       }
     }
     expect(outputs['pnpm dlq list']).toContain(messageIds[0]);
     // --unmask keeps working: the operator who asks sees the record as stored.
-    const unmasked = await run('pnpm', ['dlq', 'show', messageIds[0] ?? '', '--unmask'], stackFile);
+    const unmasked = await run('dlq', ['show', messageIds[0] ?? '', '--unmask'], stackFile);
     expect(unmasked).toContain(planted.fullName);
 
     outputs.traces = await readFile(info.tracesFile, 'utf8');
