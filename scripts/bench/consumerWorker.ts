@@ -8,6 +8,7 @@ import { inSpan } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
 import { createHandler } from '../../services/order-consumer/src/batchHandler';
 import type { OrderStore } from '../../services/order-consumer/src/orderStore';
+import { RECORD_LOG_VERBATIM_KEYS } from '../../services/order-consumer/src/processRecord';
 import { median, round } from './stats';
 
 const OPEN_STORES = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -31,7 +32,7 @@ const handlerWith = (store: OrderStore) =>
     store,
     visibility: { changeVisibility: async () => undefined },
     clock: () => new Date(),
-    logger: createLogger('order-consumer'),
+    logger: createLogger('order-consumer', { verbatimKeys: RECORD_LOG_VERBATIM_KEYS }),
     metrics: new Metrics({ namespace: 'OrderPipelineBench', serviceName: 'order-consumer' }),
     inSpan,
   });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { maskText } from '@order-pipeline/common';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
 
 /** A service running under `sls offline start --stage local`, in a process group of its own. */
@@ -48,7 +49,10 @@ export const startService = (options: ServiceOptions): RunningService => {
   const log: WriteStream = createWriteStream(options.logFile, { flags: 'a' });
   const recent: string[] = [];
   const waiters: Array<{ marker: RegExp; resolve: () => void }> = [];
-  const onLine = (line: string) => {
+  // The one place a service's output is written (log file, console, error tails): masked here, so a
+  // line that sls offline or a dependency prints with personal data never reaches a terminal or file.
+  const onLine = (raw: string) => {
+    const line = maskText(raw);
     log.write(`${line}\n`);
     recent.push(line);
     if (recent.length > 200) recent.shift();

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { maskText } from '@order-pipeline/common';
 import { readStackInfo } from '@order-pipeline/local-aws/stack-file';
 import {
   buildTrees,
@@ -66,6 +67,9 @@ export const run = async (argv: string[], out: (text: string) => void): Promise<
     out(USAGE);
     return 0;
   }
+  // Masked at the one place traces are printed: segment documents come from every service, and an
+  // annotation or an error's message may hold what a producer should not have sent.
+  const print = (text: string) => out(maskText(text));
   if (positionals.length > 1) throw new UsageError('give at most one orderId or traceId');
   const file = values.file ?? (await readStackInfo()).tracesFile;
   const nodes = toNodes(await readDocuments(file));
@@ -73,7 +77,7 @@ export const run = async (argv: string[], out: (text: string) => void): Promise<
   const [wanted] = positionals;
   if (wanted === undefined) {
     const recent = recentTraces(trees);
-    out(
+    print(
       values.json
         ? JSON.stringify(recent, null, 2)
         : recent
@@ -91,7 +95,7 @@ export const run = async (argv: string[], out: (text: string) => void): Promise<
     process.stderr.write(`no trace found for ${wanted}\n`);
     return 1;
   }
-  out(
+  print(
     values.json
       ? JSON.stringify(selected, null, 2)
       : traceIds

@@ -144,3 +144,24 @@ export const printValue = async (
   );
   return JSON.parse(printed);
 };
+
+/**
+ * Runs `sls package` for a service with extra arguments and environment, in a throwaway copy, and
+ * answers its error message when it fails (undefined when it succeeds).
+ */
+export const packageError = async (
+  service: ServiceName,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<string | undefined> => {
+  const root = await mkdtemp(join(tmpdir(), `deploy-${service}-`));
+  try {
+    const cwd = await mirrorService(root, service);
+    await sls(cwd, ['package', '--package', join(root, 'package'), ...args], env);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+};

@@ -15,6 +15,7 @@ export {
   toOutgoingAttributes,
   validateMessageAttributes,
 } from './attributes';
+
 export { isConditionalCheckFailed } from './dynamoErrors';
 export { intEnv, intListEnv, requireEnv } from './env';
 export {
@@ -26,8 +27,7 @@ export {
   TraceHeaderError,
   toError,
 } from './errors';
-export { createLogger, type Logger } from './logger';
-export { isPersonalKey, MASK, maskingReplacer, maskPersonalData } from './masking';
+export { createLogger, type Logger, type LoggerOptions } from './logger';
 export {
   ORDER_CONTENT_TYPE,
   ORDER_ID_PATTERN,
@@ -48,3 +48,18 @@ export {
   type StoredOrder,
 } from './orderRecord';
 export { parseQueueArn, type QueueArn, queueUrlFromArn } from './queueUrl';
+export {
+  containsPersonalData,
+  isCardNumber,
+  isIban,
+  isPersonalKey,
+  type KeyContext,
+  MASK,
+  maskPersonalData,
+  maskText,
+  normaliseKey,
+  type PersonalKind,
+  passesLuhn,
+  personalKindOf,
+} from './redaction';
+export { CORRELATION_ID_PATTERN, isSafeCorrelationId, safeCorrelationId, safeOrderId } from './safeIds';

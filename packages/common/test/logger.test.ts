@@ -1,39 +1,27 @@
-import { createLogger, MASK, maskPersonalData } from '../src';
+import { createLogger } from '../src';
 import { anOrder } from '../src/testing';
 
-describe('maskPersonalData()', () => {
-  it('masks personal fields at any depth and keeps the rest', () => {
-    const order = anOrder();
-
-    const masked = maskPersonalData({ order, nested: [{ national_id: 'AB123456C' }] }) as {
-      order: { customer: Record<string, unknown>; orderId: string; items: unknown };
-      nested: Array<Record<string, unknown>>;
-    };
-
-    expect(masked.order.customer).toEqual({ name: MASK, email: MASK, phone: MASK, address: MASK });
-    expect(masked.order.orderId).toBe(order.orderId);
-    expect(masked.order.items).toEqual(order.items);
-    expect(masked.nested[0]?.national_id).toBe(MASK);
-  });
-
-  it('masks e-mail addresses inside free text', () => {
-    expect(maskPersonalData({ message: 'mail ada@example.com failed' })).toEqual({
-      message: `mail ${MASK} failed`,
-    });
-  });
-});
-
-describe('createLogger()', () => {
-  it('writes JSON lines in which no personal data appears', () => {
-    const lines: string[] = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+const captureLines = (): string[] => {
+  const lines: string[] = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
       return true;
     });
-    // Powertools writes through console.info; capture both routes.
-    jest.spyOn(console, 'info').mockImplementation((line: string) => {
-      lines.push(line);
-    });
+  }
+  // Powertools writes through console.info/warn/error (its own Console on these streams, or the global one).
+  const push = (line?: unknown) => {
+    lines.push(String(line));
+  };
+  jest.spyOn(console, 'info').mockImplementation(push);
+  jest.spyOn(console, 'warn').mockImplementation(push);
+  jest.spyOn(console, 'error').mockImplementation(push);
+  return lines;
+};
+
+describe('createLogger()', () => {
+  it('writes JSON lines in which no personal data appears', () => {
+    const lines = captureLines();
     const logger = createLogger('test-service');
     const order = anOrder();
 
@@ -45,5 +33,27 @@ describe('createLogger()', () => {
     for (const secret of [order.customer.name, order.customer.email, order.customer.address.line1]) {
       expect(output).not.toContain(secret);
     }
+  });
+
+  it("keeps a logged error's name and masks what its message echoes", () => {
+    const lines = captureLines();
+    const logger = createLogger('test-service');
+
+    logger.error('write failed', { error: new TypeError('no card 4111 1111 1111 1111 for ada@example.com') });
+
+    const line = JSON.parse(lines.join('')) as { error: { name: string; message: string } };
+    expect(line.error.name).toBe('TypeError');
+    expect(line.error.message).toBe('no card ****1111 for a***@example.com');
+  });
+
+  it('writes verbatim keys as given only when they are id-shaped', () => {
+    const lines = captureLines();
+    const logger = createLogger('test-service', { verbatimKeys: ['orderId', 'note'] });
+
+    logger.info('record', { orderId: 'ord-1', note: 'call +44 20 7946 0958' });
+
+    const line = JSON.parse(lines.join('')) as Record<string, unknown>;
+    expect(line.orderId).toBe('ord-1');
+    expect(line.note).toBe('call +** ** **** **58');
   });
 });

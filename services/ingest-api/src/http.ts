@@ -1,4 +1,4 @@
-import type { FieldIssue } from '@order-pipeline/common';
+import { CORRELATION_ID_PATTERN, containsPersonalData, type FieldIssue } from '@order-pipeline/common';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERROR_CODE, type ErrorCode, RequestError } from './errors';
 import { RETRY_AFTER_SECONDS } from './limits';
@@ -21,9 +21,11 @@ export const headerValue = (headers: ApiEvent['headers'] | null, name: string): 
   return undefined;
 };
 
-const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** The caller's `x-correlation-id`, or a new one; a malformed one is refused rather than forwarded. */
+/**
+ * The caller's `x-correlation-id`, or a new one. A malformed one, or one that carries personal data
+ * (`ssn:078-05-1120`, an e-mail, a card or phone number), is refused with 400 rather than forwarded:
+ * it would be logged, traced and stored as given, and the caller must know it was not used.
+ */
 export const readCorrelationId = (event: ApiEvent, generate: () => string): string => {
   const given = headerValue(event.headers, CORRELATION_HEADER);
   if (given === undefined) return generate();
@@ -32,6 +34,13 @@ export const readCorrelationId = (event: ApiEvent, generate: () => string): stri
       400,
       ERROR_CODE.invalidCorrelationId,
       `${CORRELATION_HEADER} must be 1-128 of A-Z a-z 0-9 . _ : -`,
+    );
+  }
+  if (containsPersonalData(given)) {
+    throw new RequestError(
+      400,
+      ERROR_CODE.invalidCorrelationId,
+      `${CORRELATION_HEADER} must not carry personal data (e-mail, phone, card or national id number)`,
     );
   }
   return given;

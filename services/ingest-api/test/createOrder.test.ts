@@ -182,6 +182,25 @@ describe('createOrder()', () => {
       ['a JSON array', { body: [orderRequest()] }, 400, 'invalid-order'],
     ];
 
+    it.each(['ssn:078-05-1120', 'ada@example.com', 'card-4111111111111111', 'tel:+44-20-7946-0958'])(
+      'refuses the x-correlation-id %j, which carries personal data, naming the header and never echoing it',
+      async (correlationId) => {
+        const { deps, sent, spans, lines } = setup();
+
+        const response = await createOrder(
+          restApiEvent({ body: orderRequest(), headers: { 'x-correlation-id': correlationId } }),
+          deps,
+        );
+
+        expect(response.statusCode).toBe(400);
+        const { error } = parseBody<ErrorAnswer>(response);
+        expect(error.code).toBe('invalid-correlation-id');
+        expect(error.message).toContain('x-correlation-id');
+        expect(JSON.stringify({ response, spans, lines })).not.toContain(correlationId);
+        expect(sent).toEqual([]);
+      },
+    );
+
     it.each(cases)('%s', async (_name, event, status, code) => {
       const { deps, sent } = setup();
 

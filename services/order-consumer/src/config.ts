@@ -25,8 +25,9 @@ const optionalEnv = (name: string, env: Env): string | undefined => {
   return value === undefined || value === '' ? undefined : value;
 };
 
-// CHAOS_FAULTS=on makes records fail on request: refuse it anywhere but the local stage, so that a
-// stray variable can never make a deployed consumer drop into simulated failures.
+// CHAOS_FAULTS=on makes records fail on request: refuse it unless the function really runs under
+// the local stack (serverless-offline sets IS_OFFLINE) on the local stage, so that neither a stray
+// variable nor a stage named "local" deployed to AWS can make a consumer drop into simulated failures.
 const readChaosFaults = (env: Env): boolean => {
   const value = optionalEnv('CHAOS_FAULTS', env) ?? 'off';
   if (value !== 'on' && value !== 'off') {
@@ -38,6 +39,12 @@ const readChaosFaults = (env: Env): boolean => {
   if (value === 'on' && env.STAGE !== 'local') {
     throw new ConfigurationError(
       `CHAOS_FAULTS=on is only allowed on the local stage, not on "${env.STAGE ?? '(unset)'}"`,
+      'CHAOS_FAULTS',
+    );
+  }
+  if (value === 'on' && env.IS_OFFLINE !== 'true') {
+    throw new ConfigurationError(
+      'CHAOS_FAULTS=on is only allowed under the local stack (sls offline sets IS_OFFLINE), not in Lambda',
       'CHAOS_FAULTS',
     );
   }

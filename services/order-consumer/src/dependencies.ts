@@ -8,6 +8,7 @@ import type { HandlerDependencies } from './batchHandler';
 import { type ConsumerConfig, SERVICE_NAME } from './config';
 import { chaosFaults, crashAfterBatch } from './faults';
 import { createOrderStore } from './orderStore';
+import { RECORD_LOG_VERBATIM_KEYS } from './processRecord';
 import { createVisibilityChanger } from './visibility';
 
 // An explicit endpoint on the local stage: without one the SQS client would send to the queue
@@ -29,7 +30,7 @@ export const createDependencies = (config: ConsumerConfig): HandlerDependencies 
     store: createOrderStore(documents, config.ordersTable),
     visibility: createVisibilityChanger(sqs, config.sqsEndpoint),
     clock: () => new Date(),
-    logger: createLogger(SERVICE_NAME),
+    logger: createLogger(SERVICE_NAME, { verbatimKeys: RECORD_LOG_VERBATIM_KEYS }),
     metrics: new Metrics({ namespace: config.metricsNamespace, serviceName: SERVICE_NAME }),
     inSpan,
     ...(config.chaosFaults ? { faults: chaosFaults } : {}),

@@ -5,6 +5,8 @@ import {
   inspectOrderMessage,
   ORDER_STATUS,
   type StoredOrder,
+  safeCorrelationId,
+  safeOrderId,
   toError,
 } from '@order-pipeline/common';
 import { type inSpan, type Span, tryParseTraceHeader } from '@order-pipeline/common/tracing';
@@ -36,6 +38,25 @@ export const OUTCOME_METRIC = {
   transient: 'TransientFailures',
   failed: 'UnexpectedFailures',
 } as const satisfies Record<RecordOutcome, string>;
+
+/**
+ * The fields of the per-record line that are safe by construction (SQS ids, ids checked by
+ * safeOrderId/safeCorrelationId, parsed trace ids, numbers, outcomes): the logger writes them without
+ * scanning their values, so the line's cost does not grow with redaction. Free text (reason, error
+ * messages) is still masked.
+ */
+export const RECORD_LOG_VERBATIM_KEYS = [
+  'messageId',
+  'orderId',
+  'storeId',
+  'correlationId',
+  'traceId',
+  'receiveCount',
+  'outcome',
+  'classification',
+  'retryInSeconds',
+  'visibilityChanged',
+] as const;
 
 /** The fields of the one log line written per record. */
 export type RecordLogFields = {
@@ -94,15 +115,16 @@ const describeRecord = (record: SQSRecord, inspection: Inspection): RecordLogFie
     messageId: record.messageId,
     orderId: undefined,
     storeId: Number.isFinite(storeId) ? storeId : undefined,
-    correlationId: attributeValue(record, ATTRIBUTE.correlationId, 'String'),
+    // Legacy producers put personal data (SSNs) in correlation_id: never logged or traced as given.
+    correlationId: safeCorrelationId(attributeValue(record, ATTRIBUTE.correlationId, 'String')),
     traceId: tryParseTraceHeader(record.attributes?.AWSTraceHeader)?.root,
     receiveCount: receiveCountOf(record),
   };
   if (inspection.ok) {
-    fields.orderId = inspection.order.orderId;
+    fields.orderId = safeOrderId(inspection.order.orderId);
     fields.storeId = inspection.order.storeId;
   } else if ('orderId' in inspection) {
-    fields.orderId = inspection.orderId;
+    fields.orderId = safeOrderId(inspection.orderId);
   }
   return fields;
 };

@@ -47,13 +47,21 @@ describe('readConfig()', () => {
     },
   );
 
-  it('turns chaos faults on only on the local stage', () => {
-    expect(readConfig({ ...baseEnv, STAGE: 'local', CHAOS_FAULTS: 'on' }).chaosFaults).toBe(true);
-    expect(readConfig({ ...baseEnv, STAGE: 'local', CHAOS_FAULTS: 'off' }).chaosFaults).toBe(false);
+  const offline = { ...baseEnv, STAGE: 'local', IS_OFFLINE: 'true' };
+
+  it('turns chaos faults on only on the local stage under sls offline', () => {
+    expect(readConfig({ ...offline, CHAOS_FAULTS: 'on' }).chaosFaults).toBe(true);
+    expect(readConfig({ ...offline, CHAOS_FAULTS: 'off' }).chaosFaults).toBe(false);
+  });
+
+  it('refuses CHAOS_FAULTS=on on a stage named local that does not run under sls offline', () => {
+    expect(() => readConfig({ ...baseEnv, STAGE: 'local', CHAOS_FAULTS: 'on' })).toThrow(
+      'CHAOS_FAULTS=on is only allowed under the local stack',
+    );
   });
 
   it.each(['prod', 'dev', undefined])('refuses CHAOS_FAULTS=on on stage %p', (stage) => {
-    expect(() => readConfig({ ...baseEnv, STAGE: stage, CHAOS_FAULTS: 'on' })).toThrow(
+    expect(() => readConfig({ ...offline, STAGE: stage, CHAOS_FAULTS: 'on' })).toThrow(
       'CHAOS_FAULTS=on is only allowed on the local stage',
     );
   });
@@ -63,9 +71,7 @@ describe('readConfig()', () => {
   });
 
   it('reads the crash rate only when chaos faults are on', () => {
-    expect(
-      readConfig({ ...baseEnv, STAGE: 'local', CHAOS_FAULTS: 'on', CHAOS_CRASH_RATE: '0.2' }).chaosCrashRate,
-    ).toBe(0.2);
+    expect(readConfig({ ...offline, CHAOS_FAULTS: 'on', CHAOS_CRASH_RATE: '0.2' }).chaosCrashRate).toBe(0.2);
     expect(readConfig({ ...baseEnv, STAGE: 'prod', CHAOS_CRASH_RATE: '0.2' }).chaosCrashRate).toBe(0);
   });
 

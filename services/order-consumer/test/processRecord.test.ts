@@ -209,6 +209,30 @@ describe('processRecord()', () => {
       expect(visibility.changes.map((change) => change.seconds)).toEqual([1, 300]);
     });
 
+    it('never logs or annotates a correlation_id attribute that carries personal data', async () => {
+      const { deps, logs, spanAnnotations } = fakeDependencies();
+      const record = orderRecord(anOrder(), {
+        messageAttributes: {
+          ...orderRecordAttributes(null),
+          correlation_id: { dataType: 'String', stringValue: 'ssn:078-05-1120' },
+        },
+      });
+
+      await expect(processRecord(record, deps)).rejects.toThrow();
+
+      expect(logs[0]?.fields.correlationId).toBeUndefined();
+      expect(JSON.stringify({ logs, spanAnnotations })).not.toContain('078-05-1120');
+    });
+
+    it('logs no orderId that is a card number', async () => {
+      const { deps, logs } = fakeDependencies();
+      const record = sqsRecord({ body: JSON.stringify({ orderId: '4111111111111111', storeId: 7 }) });
+
+      await expect(processRecord(record, deps)).rejects.toThrow();
+
+      expect(logs[0]?.fields.orderId).toBeUndefined();
+    });
+
     it('is logged as poison with its classification and counted', async () => {
       const { deps, logs, metrics } = fakeDependencies();
       const order = anOrder();

@@ -1,6 +1,7 @@
 // The only module that imports aws-xray-sdk-core (maintenance mode upstream): an OpenTelemetry
 // backend can replace it here without touching a service.
 import AWSXRay from 'aws-xray-sdk-core';
+import { maskPersonalData, maskText } from '../redaction';
 import { formatTraceHeader, newTraceId, type TraceHeader, tryParseTraceHeader } from './traceHeader';
 
 // A call made outside any segment (a script, a test) is simply not traced, instead of throwing or
@@ -33,19 +34,31 @@ export interface SpanOptions {
 
 const ANNOTATION_KEY = /^[A-Za-z0-9_]{1,500}$/;
 
+/**
+ * What a segment records of an error (its cause's message and stack): masked like a log line, since
+ * messages may echo input. The name (the error's type) is kept.
+ */
+const maskedError = (thrown: unknown): Error => {
+  const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+  const masked = new Error(maskText(error.message));
+  masked.name = error.name;
+  masked.stack = error.stack === undefined ? undefined : maskText(error.stack);
+  return masked;
+};
+
 const wrap = (segment: XRaySegment, traceId: string): Span => ({
   traceId,
   id: segment.id,
   sampled: segment.notTraced !== true,
   annotate(key, value) {
     if (value === undefined || !ANNOTATION_KEY.test(key)) return;
-    segment.addAnnotation(key, value);
+    segment.addAnnotation(key, typeof value === 'string' ? maskText(value) : value);
   },
   metadata(key, value) {
-    segment.addMetadata(key, value);
+    segment.addMetadata(key, maskPersonalData(value, key));
   },
   fail(error) {
-    segment.addError(error instanceof Error ? error : String(error));
+    segment.addError(maskedError(error));
   },
   header() {
     return formatTraceHeader({ root: traceId, parent: segment.id, sampled: segment.notTraced ? '0' : '1' });
@@ -103,7 +116,7 @@ export const inSpan = async <T>(options: SpanOptions, work: (span: Span) => Prom
     segment.close();
     return result;
   } catch (error) {
-    segment.close(error instanceof Error ? error : String(error));
+    segment.close(maskedError(error));
     throw error;
   }
 };

@@ -1,4 +1,4 @@
-import type { DeadLetterClass } from '@order-pipeline/common';
+import { type DeadLetterClass, maskPersonalData, maskText } from '@order-pipeline/common';
 import type { DeadLetter, DeadLetterStatus } from '../deadLetter';
 import type { DeadLetterStore } from '../deadLetterTable';
 import { formatTable, type Output } from './output';
@@ -38,7 +38,10 @@ export const selectDeadLetters = async (
     .filter((deadLetter) => matchesFilter(deadLetter, filter))
     .sort((a, b) => a.archivedAt.localeCompare(b.archivedAt) || a.messageId.localeCompare(b.messageId));
 
-/** What `list` shows of a dead letter: no body, no attributes, so no personal data. */
+/**
+ * What `list` shows of a dead letter: no body, no attributes. The orderId comes from the body, never
+ * validated, so it is masked like any text.
+ */
 export const summarize = (deadLetter: DeadLetter) => ({
   messageId: deadLetter.messageId,
   archivedAt: deadLetter.archivedAt,
@@ -65,7 +68,7 @@ export interface ListDeps {
 export const listCommand = async (options: ListOptions, deps: ListDeps): Promise<number> => {
   const selected = await selectDeadLetters(deps.deadLetters, options.filter);
   if (options.json) {
-    deps.output.out(JSON.stringify(selected.map(summarize), null, 2));
+    deps.output.out(JSON.stringify(maskPersonalData(selected.map(summarize)), null, 2));
     return 0;
   }
   if (selected.length === 0) {
@@ -78,7 +81,7 @@ export const listCommand = async (options: ListOptions, deps: ListDeps): Promise
     deadLetter.classification,
     deadLetter.status,
     deadLetter.storeId === undefined ? '-' : String(deadLetter.storeId),
-    deadLetter.orderId ?? '-',
+    deadLetter.orderId === undefined ? '-' : maskText(deadLetter.orderId),
     String(deadLetter.receiveCount),
     String(deadLetter.redriveCount),
   ]);

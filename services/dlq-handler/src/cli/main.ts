@@ -3,7 +3,8 @@ import { connect } from './clients';
 import { consoleOutput } from './output';
 import { runCli } from './run';
 
-runCli(process.argv.slice(2), { output: consoleOutput, connect }).then(
+// STACK_FILE names another local stack's file (as for pnpm traces): the e2e suites run their own.
+runCli(process.argv.slice(2), { output: consoleOutput, connect, stackFile: process.env.STACK_FILE }).then(
   (code) => {
     process.exitCode = code;
   },

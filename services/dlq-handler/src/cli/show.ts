@@ -21,6 +21,13 @@ const parsedBody = (body: string): unknown => {
   }
 };
 
+/**
+ * A body that is not JSON is withheld unless unmasked: free text can hold personal data no scanner
+ * recognises (a bare name), so only its size is shown.
+ */
+const withheld = (body: string) =>
+  `(not JSON, ${Buffer.byteLength(body)} bytes: withheld; --unmask shows it)`;
+
 /** Prints one dead letter whole: its fields, then its attributes and its body as indented JSON. */
 export const showCommand = async (options: ShowOptions, deps: ShowDeps): Promise<number> => {
   const deadLetter = await deps.deadLetters.get(options.messageId);
@@ -29,8 +36,16 @@ export const showCommand = async (options: ShowOptions, deps: ShowDeps): Promise
     return 1;
   }
   const { body, messageAttributes, ...fields } = deadLetter;
-  const record = { ...fields, messageAttributes, body: parsedBody(body) };
-  const shown = (options.unmask ? record : maskPersonalData(record)) as typeof record;
+  const parsed = parsedBody(body);
+  const record = { ...fields, messageAttributes, body: parsed };
+  const shown = (
+    options.unmask
+      ? record
+      : {
+          ...(maskPersonalData(record) as typeof record),
+          ...(typeof parsed === 'string' ? { body: withheld(body) } : {}),
+        }
+  ) as typeof record;
   const { body: shownBody, messageAttributes: shownAttributes, ...shownFields } = shown;
   for (const [name, value] of Object.entries(shownFields)) deps.output.out(`${name}: ${String(value)}`);
   deps.output.out('messageAttributes:');

@@ -146,6 +146,16 @@ describe('pnpm dlq', () => {
       aDeadLetter({ messageId: 'm-done', archivedAt: '2026-11-22T11:00:00.000Z', status: 'REDRIVEN' }),
     ];
 
+    it('masks an orderId that carries personal data, in the table and as JSON', async () => {
+      const { run, output } = cli([aDeadLetter({ orderId: '4111111111111111' })]);
+
+      await run('list', '--stage', 'test');
+      await run('list', '--stage', 'test', '--json');
+
+      expect(output.text()).toContain('****1111');
+      expect(output.text()).not.toContain('4111111111111111');
+    });
+
     it('prints a table of every dead letter, oldest first, without bodies', async () => {
       const { run, output } = cli(deadLetters);
 
@@ -211,9 +221,28 @@ describe('pnpm dlq', () => {
       );
       expect(text).toContain('  store_id (Number): 7');
       expect(text).toContain('  "orderId": "ord-1"');
-      expect(text).toContain('"email": "***"');
+      expect(text).toContain('"email": "a***@example.com"');
+      expect(text).not.toContain('ada@example.com');
       expect(text).not.toContain('Ada Lovelace');
       expect(output.errors()).toContain('--unmask');
+    });
+
+    it('withholds a body that is not JSON unless --unmask, and masks what the attributes carry', async () => {
+      const body = 'Zebulon Quackenbush|SSN 078-05-1120|DOB 1985-04-12';
+      const deadLetter = aDeadLetter({
+        body,
+        messageAttributes: { correlation_id: { dataType: 'String', stringValue: 'ssn:078-05-1120' } },
+      });
+      const masked = cli([deadLetter]);
+      const unmasked = cli([deadLetter]);
+
+      await masked.run('show', 'm-1', '--stage', 'test');
+      await unmasked.run('show', 'm-1', '--stage', 'test', '--unmask');
+
+      expect(masked.output.text()).toContain(`(not JSON, ${body.length} bytes: withheld; --unmask shows it)`);
+      expect(masked.output.text()).toContain('correlation_id (String): ssn:***-**-1120');
+      expect(masked.output.text()).not.toContain('Zebulon');
+      expect(unmasked.output.text()).toContain(body);
     });
 
     it('shows personal data with --unmask', async () => {
