@@ -189,6 +189,31 @@ describe('processRecord()', () => {
       },
     );
 
+    it('fails a message whose (storeId, orderId) is stored with other content as order-conflict, never as a duplicate', async () => {
+      const { deps, store } = fakeDependencies();
+      const order = anOrder();
+      await processRecord(orderRecord(order), deps);
+
+      const outcome = processRecord(orderRecord({ ...order, currency: 'USD' }), deps);
+
+      await expect(outcome).rejects.toMatchObject({ classification: DEAD_LETTER_CLASS.orderConflict });
+      expect(store.item(order)?.order).toEqual(order);
+    });
+
+    it('stores the same orderId of two stores as two orders', async () => {
+      const { deps, store } = fakeDependencies();
+      const seven = anOrder({ storeId: 7 });
+      const three = { ...seven, storeId: 3 };
+
+      const outcomes = [
+        await processRecord(orderRecord(seven), deps),
+        await processRecord(orderRecord(three, { messageAttributes: orderRecordAttributes(3) }), deps),
+      ];
+
+      expect(outcomes).toEqual(['processed', 'processed']);
+      expect(store.items.size).toBe(2);
+    });
+
     it('is logged as poison with its classification and counted', async () => {
       const { deps, logs, metrics } = fakeDependencies();
       const order = anOrder();
