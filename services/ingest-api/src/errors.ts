@@ -3,6 +3,8 @@ import { type FieldIssue, OrderPipelineError } from '@order-pipeline/common';
 /** The `code` of every JSON error this API answers, and of per-order rejections in a batch. */
 export const ERROR_CODE = {
   invalidJson: 'invalid-json',
+  invalidEncoding: 'invalid-encoding',
+  duplicateKey: 'duplicate-key',
   unsupportedMediaType: 'unsupported-media-type',
   payloadTooLarge: 'payload-too-large',
   invalidCorrelationId: 'invalid-correlation-id',

@@ -22,6 +22,21 @@ const setup = (options: Parameters<typeof recordingQueue>[0] = {}) => {
   return { deps: { ...runtime, queue, orders }, sent, orders, spans, lines };
 };
 
+/** A valid order's JSON with the customer's name holding the bytes C3 28 (a truncated sequence), as base64. */
+const invalidUtf8Body = (): string => {
+  const json = Buffer.from(
+    JSON.stringify(orderRequest({ customer: { ...orderRequest().customer, name: 'Ada XX' } })),
+  );
+  const at = json.indexOf('XX');
+  json[at] = 0xc3;
+  json[at + 1] = 0x28;
+  return json.toString('base64');
+};
+
+/** A valid order's JSON whose address says `city` twice, the second time escaped. */
+const duplicateKeyBody = (): string =>
+  JSON.stringify(orderRequest()).replace('"city":"London"', '"city":"London","\\u0063ity":"Paris"');
+
 describe('createOrder()', () => {
   it('sends the order with its attributes and trace header and answers 202 with its ids', async () => {
     const { deps, sent } = setup();
@@ -181,6 +196,19 @@ describe('createOrder()', () => {
         'invalid-correlation-id',
       ],
       ['a JSON array', { body: [orderRequest()] }, 400, 'invalid-order'],
+      [
+        'invalid UTF-8 in a string (base64 body, as API Gateway passes binary media types)',
+        { body: invalidUtf8Body(), isBase64Encoded: true },
+        400,
+        'invalid-encoding',
+      ],
+      ['a key twice in one object', { body: duplicateKeyBody() }, 400, 'duplicate-key'],
+      [
+        'a name made of zero-width spaces',
+        { body: orderRequest({ customer: { ...orderRequest().customer, name: '\u200b\u200b' } }) },
+        400,
+        'invalid-order',
+      ],
     ];
 
     it.each(cases)('%s', async (_name, event, status, code) => {
@@ -193,6 +221,16 @@ describe('createOrder()', () => {
         error: expect.objectContaining({ code, message: expect.any(String) }),
       });
       expect(sent).toEqual([]);
+    });
+
+    it('names the key that occurs twice', async () => {
+      const { deps } = setup();
+
+      const response = await createOrder(restApiEvent({ body: duplicateKeyBody() }), deps);
+
+      expect(parseBody<ErrorAnswer>(response).error.issues).toEqual([
+        { path: 'customer.address.city', message: 'must occur once in its object' },
+      ]);
     });
 
     it('lists every bad field of an invalid order', async () => {
