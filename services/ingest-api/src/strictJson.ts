@@ -1,4 +1,6 @@
-import { visit } from 'jsonc-parser';
+// The ES module build: the package's `main` is a UMD wrapper whose factory takes `require` as a parameter,
+// which esbuild cannot follow, so the Lambda bundle would miss ./impl/* (every request failed with 502).
+import { visit } from 'jsonc-parser/lib/esm/main.js';
 
 /**
  * UTF-8 decoded strictly: invalid bytes throw instead of becoming U+FFFD, so that a mis-encoded name is
