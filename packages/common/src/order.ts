@@ -18,9 +18,10 @@ const text = (max: number) =>
 /**
  * What a reader cannot see: format characters (zero-width space and joiners, BOM, bidi marks: \p{Cf}),
  * separators of any width (\p{Z}), combining marks with nothing to combine with (\p{M}), and the fillers
- * fonts draw as blank (Hangul fillers, braille blank, Mongolian and variation selectors).
+ * fonts draw as blank (Hangul fillers, braille blank; Khmer inherent vowels and Mongolian and variation
+ * selectors are marks).
  */
-const INVISIBLE = /[\p{Cf}\p{Z}\p{M}\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFFA0]/gu;
+const INVISIBLE = /[\p{Cf}\p{Z}\p{M}\u115F\u1160\u2800\u3164\uFFA0]/gu;
 const nonBlank = (max: number) =>
   text(max)
     .min(1, 'must not be empty')
