@@ -12,8 +12,9 @@ module.exports = {
   roots: ['<rootDir>'],
   testMatch: ['**/test/**/*.test.ts', '**/tests/**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  // pnpm keeps packages under node_modules/.pnpm/<name>@<version>/node_modules/<name>: let middy through.
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?@middy/)'],
+  // pnpm keeps packages under node_modules/.pnpm/<name>@<version>/node_modules/<name>: let middy and
+  // jsonc-parser's ES module build (services/ingest-api/src/strictJson.ts) through.
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(@middy/|jsonc-parser/))'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/\\.serverless/', '/\\.esbuild/'],
   restoreMocks: true,

@@ -2,30 +2,37 @@
 // discarded): the real order-consumer handler against in-memory fakes, and a bare loop beside it.
 import { writeFile } from 'node:fs/promises';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createLogger, inspectOrderMessage, type StoredOrder } from '@order-pipeline/common';
-import { anOrder, lambdaContext, orderRecord, sqsEvent } from '@order-pipeline/common/testing';
+import { createLogger, inspectOrderMessage } from '@order-pipeline/common';
+import type { OrdersTable } from '@order-pipeline/common/orders-table';
+import {
+  anOrder,
+  FakeOrdersTable,
+  lambdaContext,
+  orderRecord,
+  sqsEvent,
+} from '@order-pipeline/common/testing';
 import { inSpan } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
 import { createHandler } from '../../services/order-consumer/src/batchHandler';
-import type { OrderStore } from '../../services/order-consumer/src/orderStore';
 import { RECORD_LOG_VERBATIM_KEYS } from '../../services/order-consumer/src/processRecord';
 import { median, round } from './stats';
 
 const OPEN_STORES = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
 
-const memoryStore = (writeDelayMs = 0): OrderStore => {
-  const items = new Map<string, StoredOrder>();
+type Store = Pick<OrdersTable, 'putProcessed'>;
+
+/** The orders table in memory (the tests' fake, same conditions), each write delayed like a network call. */
+const memoryStore = (writeDelayMs = 0): Store => {
+  const table = new FakeOrdersTable();
   return {
-    async putOrder(item) {
+    async putProcessed(item) {
       if (writeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, writeDelayMs));
-      if (items.has(item.orderId)) return 'duplicate';
-      items.set(item.orderId, item);
-      return 'created';
+      return table.putProcessed(item);
     },
   };
 };
 
-const handlerWith = (store: OrderStore) =>
+const handlerWith = (store: Store) =>
   createHandler({
     openStoreIds: OPEN_STORES,
     backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },

@@ -52,6 +52,8 @@ export type ExportCatalog = ReadonlyMap<string, ExportedValue>;
 export interface Grant {
   resource: string;
   actions: readonly string[];
+  /** Only this role (its logical id) may use the grant; any role of the stack when absent. */
+  role?: string;
 }
 
 // --- Small readers ------------------------------------------------------------------------------
@@ -593,6 +595,7 @@ export const checkDataAccess = (template: CfnTemplate, allowed: readonly Grant[]
         !allowed.some(
           (rule) =>
             rule.resource === grant.resource &&
+            (rule.role === undefined || grant.where.startsWith(`${rule.role} `)) &&
             rule.actions.some((action) => action.toLowerCase() === grant.action.toLowerCase()),
         ),
     )

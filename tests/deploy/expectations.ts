@@ -27,10 +27,26 @@ const READ_ITEMS = [
 
 const imported = (name: string): string => `ImportValue(${name})`;
 
-/** ingest-api sends to the orders queue and reads the orders table, nothing else. */
+/**
+ * The idempotency record (packages/common/src/ordersTable.ts): a conditional PutItem, a GetItem when the
+ * condition fails, an UpdateItem with the messageId, a DeleteItem when SQS refused the message.
+ */
+const IDEMPOTENCY_RECORD = [
+  'dynamodb:PutItem',
+  'dynamodb:GetItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+];
+
+/**
+ * ingest-api sends to the orders queue; its POST functions keep the orders' idempotency records, its GET
+ * function only reads; nothing else.
+ */
 export const ingestApiGrants = (exports: OrderConsumerExports): Grant[] => [
   { resource: imported(exports.ordersQueueArn), actions: ['sqs:SendMessage'] },
-  { resource: imported(exports.ordersTableArn), actions: READ_ITEMS },
+  { resource: imported(exports.ordersTableArn), actions: READ_ITEMS, role: 'GetOrderRole' },
+  { resource: imported(exports.ordersTableArn), actions: IDEMPOTENCY_RECORD, role: 'CreateOrderRole' },
+  { resource: imported(exports.ordersTableArn), actions: IDEMPOTENCY_RECORD, role: 'CreateOrderBatchRole' },
 ];
 
 /** order-consumer consumes its orders queue and writes its orders table; it sends to no queue. */

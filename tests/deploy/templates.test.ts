@@ -172,6 +172,14 @@ describe('sls package --stage prod: order-consumer', () => {
     });
   });
 
+  it('keys the orders table by (storeId, orderId): two stores may use one orderId', async () => {
+    const { template } = await get('order-consumer');
+    expect(template.Resources.OrdersTable?.Properties?.KeySchema).toEqual([
+      { AttributeName: 'storeId', KeyType: 'HASH' },
+      { AttributeName: 'orderId', KeyType: 'RANGE' },
+    ]);
+  });
+
   it("dead-letters after the stage's maxReceiveCount into a DLQ that keeps messages 14 days", async () => {
     const { template, params } = await get('order-consumer');
     expect(checkDeadLetterQueues(template, params)).toEqual([]);
@@ -255,6 +263,11 @@ describe('sls package --stage prod: ingest-api', () => {
   it('deploys the API only once its gateway responses exist', async () => {
     const { template } = await get('ingest-api');
     expect(checkGatewayResponses(template)).toEqual([]);
+  });
+
+  it('takes JSON bodies as a binary media type, so that invalid UTF-8 reaches the functions as sent', async () => {
+    const { template } = await get('ingest-api');
+    expect(template.Resources.ApiGatewayRestApi?.Properties?.BinaryMediaTypes).toEqual(['application/json']);
   });
 
   it("imports the orders queue and table from order-consumer's exports", async () => {

@@ -49,6 +49,9 @@ export class ConfigurationError extends OrderPipelineError {
   }
 }
 
+/** An item of the orders table that is not an order record: written by something else, reported, never guessed at. */
+export class StoredItemError extends OrderPipelineError {}
+
 /** Narrows an unknown thrown value to an Error, wrapping anything else. */
 export const toError = (thrown: unknown): Error =>
   thrown instanceof Error ? thrown : new OrderPipelineError(String(thrown), { cause: thrown });

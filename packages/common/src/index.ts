@@ -24,6 +24,7 @@ export {
   MessageAttributeError,
   OrderPipelineError,
   OrderValidationError,
+  StoredItemError,
   TraceHeaderError,
   toError,
 } from './errors';
@@ -39,13 +40,13 @@ export {
   parseOrder,
   parseOrderRequest,
 } from './order';
+export { canonicalJson, orderFingerprint } from './orderFingerprint';
 export { type InspectedMessage, inspectOrderMessage, type OrderMessage } from './orderMessage';
 export {
   DEAD_LETTER_CLASS,
   type DeadLetterClass,
   ORDER_STATUS,
   type OrderStatus,
-  type StoredOrder,
 } from './orderRecord';
 export { parseQueueArn, type QueueArn, queueUrlFromArn } from './queueUrl';
 export {

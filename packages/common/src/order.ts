@@ -16,7 +16,20 @@ const text = (max: number) =>
     .max(max)
     .refine((value) => value.isWellFormed(), 'must be well-formed Unicode')
     .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
-const nonBlank = (max: number) => text(max).min(1, 'must not be empty');
+/**
+ * What a reader cannot see: format characters (zero-width space and joiners, BOM, bidi marks: \p{Cf}),
+ * separators of any width (\p{Z}), combining marks with nothing to combine with (\p{M}), and the fillers
+ * fonts draw as blank (Hangul fillers, braille blank; Khmer inherent vowels and Mongolian and variation
+ * selectors are marks).
+ */
+const INVISIBLE = /[\p{Cf}\p{Z}\p{M}\u115F\u1160\u2800\u3164\uFFA0]/gu;
+const nonBlank = (max: number) =>
+  text(max)
+    .min(1, 'must not be empty')
+    .refine(
+      (value) => value === '' || value.replace(INVISIBLE, '').length > 0,
+      'must contain visible characters',
+    );
 
 export const addressSchema = z.object({
   line1: nonBlank(200),
@@ -32,6 +45,10 @@ export const customerSchema = z.object({
   phone: z
     .string()
     .regex(/^\+?[0-9 ()-]{5,24}$/, 'must be a phone number')
+    .refine(
+      (value) => (value.match(/[0-9]/g) ?? []).length >= 4,
+      'must be a phone number (at least 4 digits)',
+    )
     .optional(),
   address: addressSchema,
 });

@@ -1,7 +1,7 @@
-import type { Order } from './order';
-
 /** Status of an order in the orders table. */
 export const ORDER_STATUS = {
+  /** Recorded by ingest before it sent the order to the queue; not processed yet. */
+  accepted: 'ACCEPTED',
   processed: 'PROCESSED',
   deadLettered: 'DEAD_LETTERED',
 } as const;
@@ -14,21 +14,9 @@ export const DEAD_LETTER_CLASS = {
   storeNotOpen: 'store-not-open',
   unparseable: 'unparseable',
   retriesExhausted: 'retries-exhausted',
+  /** Its `(storeId, orderId)` is taken by an order with other content: never stored, never silently dropped. */
+  orderConflict: 'order-conflict',
+  /** The same order is already stored (processed, then a crash left a copy to run out of receives): no alarm. */
+  alreadyProcessed: 'already-processed',
 } as const;
 export type DeadLetterClass = (typeof DEAD_LETTER_CLASS)[keyof typeof DEAD_LETTER_CLASS];
-
-/** An item of the orders table, keyed by `orderId`. */
-export interface StoredOrder {
-  orderId: string;
-  status: OrderStatus;
-  storeId?: number;
-  order?: Order;
-  messageId: string;
-  traceId?: string;
-  correlationId?: string;
-  receiveCount?: number;
-  processedAt?: string;
-  updatedAt: string;
-  deadLetterReason?: string;
-  deadLetterClass?: DeadLetterClass;
-}

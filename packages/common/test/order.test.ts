@@ -96,3 +96,46 @@ describe('free text in an order', () => {
     expect(parseOrder({ ...order, customer }).customer.name).toBe('Zoë Ørsted 李小龙 🙂');
   });
 });
+
+describe('required text made only of invisible characters', () => {
+  it.each([
+    ['zero-width spaces', '\u200b\u200b\u200b'],
+    ['a BOM and joiners', '\ufeff\u200d\u2060'],
+    ['ideographic and no-break spaces', '\u3000\u00a0\u2007'],
+    ['Hangul fillers', '\u3164\u3164'],
+    ['a lone combining accent', '\u0301'],
+    ['bidi marks', '\u200e\u200f\u202a'],
+  ])('is refused when it is %s', (_label, blank) => {
+    const order = anOrder();
+    const address = { ...order.customer.address, city: blank, postalCode: blank, line1: blank };
+
+    expect(issuesOf({ ...order, customer: { ...order.customer, name: blank, address } }).sort()).toEqual([
+      'customer.address.city',
+      'customer.address.line1',
+      'customer.address.postalCode',
+      'customer.name',
+    ]);
+  });
+
+  it('keeps letters that come with combining marks or joiners', () => {
+    const order = anOrder();
+    const name = 'Zoe\u0308 \u0915\u094d\u200d\u0937 👩\u200d💻';
+
+    expect(parseOrder({ ...order, customer: { ...order.customer, name } }).customer.name).toBe(name);
+  });
+});
+
+describe('a phone number', () => {
+  it.each(['((((((((', '-- -- --', '+ ( ) 1'])('is refused without enough digits: %s', (phone) => {
+    const order = anOrder();
+
+    expect(issuesOf({ ...order, customer: { ...order.customer, phone } })).toEqual(['customer.phone']);
+  });
+
+  it('is accepted with digits in the usual punctuation', () => {
+    const order = anOrder();
+    const customer = { ...order.customer, phone: '+49 (30) 1234-5678' };
+
+    expect(parseOrder({ ...order, customer }).customer.phone).toBe('+49 (30) 1234-5678');
+  });
+});

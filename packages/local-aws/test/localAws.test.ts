@@ -29,12 +29,15 @@ describe('startLocalAws()', () => {
     expect(Attributes?.VisibilityTimeout).toBe('30');
   });
 
-  it('creates the orders table keyed by orderId', async () => {
+  it('creates the orders table keyed by (storeId, orderId)', async () => {
     const { Table } = await local.dynamo.send(
       new DescribeTableCommand({ TableName: local.tables.OrdersTable }),
     );
 
-    expect(Table?.KeySchema).toEqual([{ AttributeName: 'orderId', KeyType: 'HASH' }]);
+    expect(Table?.KeySchema).toEqual([
+      { AttributeName: 'storeId', KeyType: 'HASH' },
+      { AttributeName: 'orderId', KeyType: 'RANGE' },
+    ]);
     expect(Table?.TableStatus).toBe('ACTIVE');
   });
 

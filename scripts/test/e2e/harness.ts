@@ -16,13 +16,16 @@ export interface E2e {
   stack: Stack;
   sqs: SQSClient;
   db: DynamoDBDocumentClient;
+  /** A string or bytes are sent as they are; anything else as JSON. */
   post(
     path: string,
     body: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: unknown }>;
+    signal?: AbortSignal,
+  ): Promise<{ status: number; body: unknown; headers: Headers }>;
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
-  storedOrder(orderId: string): Promise<Record<string, unknown> | undefined>;
+  /** The orders table's item of `(storeId, orderId)`. */
+  storedOrder(storeId: number, orderId: string): Promise<Record<string, unknown> | undefined>;
   deadLetters(): Promise<Array<Record<string, unknown>>>;
   segments(): Promise<SegmentDocument[]>;
   stop(): Promise<void>;
@@ -44,22 +47,23 @@ export const startE2e = async (options: Omit<StackOptions, 'ports' | 'stateDir'>
     } catch {
       // not JSON: keep the text for the assertion message
     }
-    return { status: response.status, body };
+    return { status: response.status, body, headers: response.headers };
   };
   const withKey = (headers: Record<string, string>) => ({ 'x-api-key': info.apiKey, ...headers });
   return {
     stack,
     sqs,
     db,
-    post: (path, body, headers = {}) =>
+    post: (path, body, headers = {}, signal) =>
       call(path, {
         method: 'POST',
         headers: withKey({ 'content-type': 'application/json', ...headers }),
-        body: typeof body === 'string' ? body : JSON.stringify(body),
+        body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+        ...(signal === undefined ? {} : { signal }),
       }),
     get: (path, headers = {}) => call(path, { headers: withKey(headers) }),
-    storedOrder: async (orderId) =>
-      (await db.send(new GetCommand({ TableName: info.tables.OrdersTable, Key: { orderId } }))).Item,
+    storedOrder: async (storeId, orderId) =>
+      (await db.send(new GetCommand({ TableName: info.tables.OrdersTable, Key: { storeId, orderId } }))).Item,
     deadLetters: async () =>
       (await db.send(new ScanCommand({ TableName: info.tables.DeadLettersTable }))).Items ?? [],
     segments: async () =>

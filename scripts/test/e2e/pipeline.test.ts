@@ -1,4 +1,5 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { buildOrderAttributes } from '@order-pipeline/common';
 import { anOrder } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
@@ -40,7 +41,7 @@ describe('the local stack, end to end', () => {
     const { orderId } = posted.body as { orderId: string };
 
     const stored = await eventually('the order to be PROCESSED', async () => {
-      const response = await e2e.get(`/orders/${orderId}`);
+      const response = await e2e.get(`/orders/${orderId}?storeId=3`);
       return (response.body as { status?: string }).status === 'PROCESSED' ? response : undefined;
     });
 
@@ -86,7 +87,7 @@ describe('the local stack, end to end', () => {
     expect(receives.every((segment) => segment.annotations?.outcome === 'poison')).toBe(true);
     // The handler archives first, then marks the order: wait for the second write too.
     const marked = await eventually('the order to be marked DEAD_LETTERED', async () => {
-      const stored = await e2e.storedOrder(order.orderId);
+      const stored = await e2e.storedOrder(order.storeId, order.orderId);
       return stored?.status === 'DEAD_LETTERED' ? stored : undefined;
     });
     expect(marked).toEqual(expect.objectContaining({ orderId: order.orderId, status: 'DEAD_LETTERED' }));
@@ -105,7 +106,9 @@ describe('the local stack, end to end', () => {
     const receives = await Promise.all(ids.map(consumerReceives));
     expect(receives.map((spans) => spans.length)).toEqual([1, 1, 1, maxReceiveCount, maxReceiveCount]);
     for (const order of good) {
-      expect(await e2e.storedOrder(order.orderId)).toEqual(expect.objectContaining({ status: 'PROCESSED' }));
+      expect(await e2e.storedOrder(order.storeId, order.orderId)).toEqual(
+        expect.objectContaining({ status: 'PROCESSED' }),
+      );
     }
   });
 
@@ -164,12 +167,20 @@ describe('the local stack, end to end', () => {
       e2e.post('/orders', { ...orderRequest(1), items: [] }),
       e2e.post('/orders', orderRequest(1), { 'x-correlation-id': 'bad id with spaces' }),
       e2e.post('/orders/batch', { orders: Array.from({ length: 101 }, () => orderRequest(1)) }),
+      e2e.post(
+        '/orders',
+        JSON.stringify(orderRequest(1)).replace('"currency":"EUR"', '"currency":"EUR","currency":"USD"'),
+      ),
+      e2e.post(
+        '/orders',
+        orderRequest(1, { customer: { ...orderRequest(1).customer, name: '\u200b\u2060' } }),
+      ),
     ]);
     // A good order after the bad ones: once it is processed, anything the bad ones enqueued would have been too.
     const sentinel = await e2e.post('/orders', orderRequest(2));
     const { orderId } = sentinel.body as { orderId: string };
     await eventually('the sentinel order', async () =>
-      (await e2e.storedOrder(orderId))?.status === 'PROCESSED' ? true : undefined,
+      (await e2e.storedOrder(2, orderId))?.status === 'PROCESSED' ? true : undefined,
     );
     // Its segment reaches the collector after the write (the span closes when the record is done).
     await eventually("the sentinel's consumer segment", async () =>
@@ -180,9 +191,128 @@ describe('the local stack, end to end', () => {
         : undefined,
     );
 
-    expect(answers.map((answer) => answer.status)).toEqual([400, 415, 400, 400, 400]);
+    expect(answers.map((answer) => answer.status)).toEqual([400, 415, 400, 400, 400, 400, 400]);
     for (const answer of answers)
       expect(answer.body).toEqual({ error: expect.objectContaining({ code: expect.any(String) }) });
     expect((await consumerSegments()) - before).toBe(1);
+  });
+
+  describe('orders you can trust', () => {
+    /** The consumer's records of one order, by outcome. */
+    const consumerOutcomes = async (orderId: string) =>
+      (await e2e.segments())
+        .filter((segment) => segment.name === 'order-consumer' && segment.annotations?.orderId === orderId)
+        .map((segment) => segment.annotations?.outcome);
+
+    const processedOrder = (storeId: number, orderId: string) =>
+      eventually(`order ${storeId}/${orderId} to be PROCESSED`, async () => {
+        const stored = await e2e.storedOrder(storeId, orderId);
+        return stored?.status === 'PROCESSED' ? stored : undefined;
+      });
+
+    /** A good order after the others: once it is processed, anything sent before it has been received. */
+    const settle = async () => {
+      const sentinel = await e2e.post('/orders', orderRequest(2));
+      await processedOrder(2, (sentinel.body as { orderId: string }).orderId);
+    };
+
+    it('answers a reused orderId with another body 409 order-conflict, and enqueues nothing', async () => {
+      const request = { ...orderRequest(5), orderId: `e2e-conflict-${Date.now()}` };
+      const first = await e2e.post('/orders', request);
+
+      const conflict = await e2e.post('/orders', { ...request, currency: 'USD' });
+      await processedOrder(5, request.orderId);
+      await settle();
+
+      expect(first.status).toBe(202);
+      expect(conflict.status).toBe(409);
+      expect(conflict.body).toEqual({ error: expect.objectContaining({ code: 'order-conflict' }) });
+      expect(await consumerOutcomes(request.orderId)).toEqual(['processed']);
+      expect((await e2e.storedOrder(5, request.orderId))?.order).toEqual(
+        expect.objectContaining({ currency: 'EUR' }),
+      );
+    });
+
+    it('answers a replay of the same body 202 with the same orderId, and stores one order', async () => {
+      const request = { ...orderRequest(5), orderId: `e2e-replay-${Date.now()}` };
+
+      const first = await e2e.post('/orders', request);
+      const replay = await e2e.post('/orders', request);
+      await processedOrder(5, request.orderId);
+      await settle();
+
+      expect([first.status, replay.status]).toEqual([202, 202]);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect((replay.body as { orderId: string }).orderId).toBe(request.orderId);
+      expect(
+        (await consumerOutcomes(request.orderId)).filter((outcome) => outcome === 'processed'),
+      ).toHaveLength(1);
+    });
+
+    it('maps a retry under the same Idempotency-Key after a client timeout to the one order', async () => {
+      const key = `e2e-key-${Date.now()}`;
+      const request = orderRequest(6, {
+        customer: { ...orderRequest(6).customer, email: `${key}@example.com` },
+      });
+
+      // The client gives up before the answer (as after a 504): it never learns the orderId. Whether the
+      // aborted request reached the API or not, both retries must map to the one order.
+      await e2e
+        .post('/orders', request, { 'idempotency-key': key }, AbortSignal.timeout(30))
+        .catch(() => undefined);
+      const retry = await e2e.post('/orders', request, { 'idempotency-key': key });
+      const again = await e2e.post('/orders', request, { 'idempotency-key': key });
+      const { orderId } = retry.body as { orderId: string };
+      await processedOrder(6, orderId);
+      await settle();
+
+      expect([retry.status, again.status]).toEqual([202, 202]);
+      expect((again.body as { orderId: string }).orderId).toBe(orderId);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect((await consumerOutcomes(orderId)).filter((outcome) => outcome === 'processed')).toHaveLength(1);
+      const { Items = [] } = await e2e.db.send(
+        new ScanCommand({ TableName: e2e.stack.info.tables.OrdersTable }),
+      );
+      expect(Items.filter((item) => item.order?.customer?.email === request.customer.email)).toHaveLength(1);
+    });
+
+    it('keeps two stores’ orders with the same orderId apart', async () => {
+      const orderId = `e2e-shared-${Date.now()}`;
+
+      const answers = await Promise.all([
+        e2e.post('/orders', { ...orderRequest(7), orderId }),
+        e2e.post('/orders', { ...orderRequest(8), orderId }),
+      ]);
+      const stored = await Promise.all([processedOrder(7, orderId), processedOrder(8, orderId)]);
+
+      expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
+      expect(stored.map((item) => item.storeId)).toEqual([7, 8]);
+    });
+
+    it('archives a conflicting message sent straight to SQS as order-conflict, keeping the stored order', async () => {
+      const order = anOrder({ storeId: 5 });
+      await sendBatch([{ order, poison: false }]);
+      await processedOrder(5, order.orderId);
+
+      await sendBatch([{ order: { ...order, currency: 'USD' }, poison: false }]);
+      const deadLetter = await deadLetterOf(order.orderId);
+
+      expect(deadLetter.classification).toBe('order-conflict');
+      expect((await e2e.storedOrder(5, order.orderId))?.order).toEqual(order);
+    });
+
+    it('refuses invalid UTF-8 byte for byte (JSON is a binary media type; serverless-offline patched)', async () => {
+      const bytes = Buffer.from(
+        JSON.stringify(orderRequest(1, { customer: { ...orderRequest(1).customer, name: 'Ada XX' } })),
+      );
+      const at = bytes.indexOf('XX');
+      bytes[at] = 0xc3;
+      bytes[at + 1] = 0x28;
+
+      const answer = await e2e.post('/orders', new Uint8Array(bytes));
+
+      expect(answer.status).toBe(400);
+      expect(answer.body).toEqual({ error: expect.objectContaining({ code: 'invalid-encoding' }) });
+    });
   });
 });

@@ -1,13 +1,20 @@
-import { type DeadLetterClass, type Logger, ORDER_ID_PATTERN, toError } from '@order-pipeline/common';
+import {
+  DEAD_LETTER_CLASS,
+  type DeadLetterClass,
+  type Logger,
+  ORDER_ID_PATTERN,
+  ORDER_STATUS,
+  toError,
+} from '@order-pipeline/common';
+import type { ChangeResult, OrdersTable } from '@order-pipeline/common/orders-table';
 import type { inSpan } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
 import { type DeadLetter, describeDeadLetter } from './deadLetter';
 import type { ArchiveResult, DeadLetterStore } from './deadLetterTable';
-import type { MarkOrderResult, OrderStatusStore } from './ordersTable';
 
 export interface ArchiveDeps {
   deadLetters: Pick<DeadLetterStore, 'archive'>;
-  orders: OrderStatusStore;
+  orders: Pick<OrdersTable, 'get' | 'markDeadLettered'>;
   openStoreIds: ReadonlySet<number>;
   logger: Pick<Logger, 'info' | 'error'>;
   metrics: { deadLetterArchived(classification: DeadLetterClass): void; deadLetterNotArchived(): void };
@@ -20,24 +27,66 @@ export interface ArchiveOutcome {
   messageId: string;
   classification: DeadLetterClass;
   archive: ArchiveResult;
-  /** `no-order` when the body names no usable orderId. */
-  order: MarkOrderResult | 'no-order';
+  /**
+   * What became of its order: `changed` (marked DEAD_LETTERED), `unchanged` (processed, or another order's),
+   * `no-order` when the dead letter names no usable `(storeId, orderId)` or its class leaves the order alone.
+   */
+  order: ChangeResult | 'no-order';
 }
+
+/** Classes whose dead letter never marks the stored order: it is processed, or it is another order. */
+const LEAVES_ORDER: readonly DeadLetterClass[] = [
+  DEAD_LETTER_CLASS.alreadyProcessed,
+  DEAD_LETTER_CLASS.orderConflict,
+];
+
+/**
+ * A valid order's dead letter is told apart by the stored order with its `(storeId, orderId)`: stored
+ * PROCESSED with the same fingerprint, it is `already-processed` (an invocation crashed after storing it,
+ * and the copy ran out of receives): no alarm, no redrive. Stored with another fingerprint, it is an
+ * `order-conflict` (a second body for the same key, straight to SQS or through ingest's release).
+ */
+export const settleClass = async (
+  deadLetter: DeadLetter,
+  orders: Pick<OrdersTable, 'get'>,
+): Promise<DeadLetter> => {
+  const { storeId, orderId, fingerprint } = deadLetter;
+  if (storeId === undefined || orderId === undefined || fingerprint === undefined) return deadLetter;
+  const stored = await orders.get({ storeId, orderId });
+  if (stored?.fingerprint === undefined) return deadLetter;
+  if (stored.fingerprint !== fingerprint) {
+    return {
+      ...deadLetter,
+      classification: DEAD_LETTER_CLASS.orderConflict,
+      reason: `store ${storeId} already has an order ${orderId} with other content (${stored.status})`,
+    };
+  }
+  if (stored.status === ORDER_STATUS.processed) {
+    return {
+      ...deadLetter,
+      classification: DEAD_LETTER_CLASS.alreadyProcessed,
+      reason: 'the same order is already stored PROCESSED: a copy of a processed message ran out of receives',
+    };
+  }
+  return deadLetter;
+};
 
 const markOrder = async (
   deadLetter: DeadLetter,
-  orders: OrderStatusStore,
-): Promise<MarkOrderResult | 'no-order'> => {
-  const { orderId } = deadLetter;
+  orders: Pick<OrdersTable, 'markDeadLettered'>,
+): Promise<ChangeResult | 'no-order'> => {
+  const { orderId, storeId } = deadLetter;
   // An id the order schema refuses was never written by the consumer, and could exceed DynamoDB's
   // key limits (failing this record forever): there is no order to mark.
-  if (orderId === undefined || !ORDER_ID_PATTERN.test(orderId)) return 'no-order';
+  if (orderId === undefined || !ORDER_ID_PATTERN.test(orderId) || storeId === undefined) return 'no-order';
+  if (LEAVES_ORDER.includes(deadLetter.classification)) return 'no-order';
   return orders.markDeadLettered({
     orderId,
+    fingerprint: deadLetter.fingerprint,
     messageId: deadLetter.messageId,
     classification: deadLetter.classification,
     reason: deadLetter.reason,
-    storeId: deadLetter.storeId,
+    storeId,
     traceId: deadLetter.traceId,
     receiveCount: deadLetter.receiveCount,
     at: deadLetter.archivedAt,
@@ -50,9 +99,9 @@ const markOrder = async (
  * (conditional put), so its next delivery completes the job.
  */
 export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): Promise<ArchiveOutcome> => {
-  let deadLetter: DeadLetter;
+  let described: DeadLetter;
   try {
-    deadLetter = describeDeadLetter(record, deps.openStoreIds, deps.now());
+    described = describeDeadLetter(record, deps.openStoreIds, deps.now());
   } catch (error) {
     deps.metrics.deadLetterNotArchived();
     deps.logger.error('dead letter not described; it stays on the DLQ', {
@@ -61,32 +110,36 @@ export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): P
     });
     throw error;
   }
-  const { messageId, orderId, storeId, classification } = deadLetter;
+  const { messageId, orderId, storeId } = described;
   const context = {
     messageId,
     orderId,
     storeId,
-    classification,
-    reason: deadLetter.reason,
-    sourceQueueArn: deadLetter.sourceQueueArn,
-    receiveCount: deadLetter.receiveCount,
-    redriveCount: deadLetter.redriveCount,
-    traceId: deadLetter.traceId,
+    sourceQueueArn: described.sourceQueueArn,
+    receiveCount: described.receiveCount,
+    redriveCount: described.redriveCount,
+    traceId: described.traceId,
   };
   return deps.trace(
     {
       name: 'dlq-handler',
       parentHeader: record.attributes.AWSTraceHeader,
-      annotations: { messageId, orderId, storeId, classification },
+      annotations: { messageId, orderId, storeId, classification: described.classification },
     },
     async (span) => {
+      let classification = described.classification;
       try {
+        const deadLetter = await settleClass(described, deps.orders);
+        classification = deadLetter.classification;
+        if (classification !== described.classification) span.annotate('classification', classification);
         const archive = await deps.deadLetters.archive(deadLetter);
-        // Counted once per dead letter, not per delivery of it.
+        // Counted once per dead letter, not per delivery of it; an already-processed order is no failure.
         if (archive === 'archived') deps.metrics.deadLetterArchived(classification);
         const order = await markOrder(deadLetter, deps.orders);
         deps.logger.info(archive === 'archived' ? 'dead letter archived' : 'dead letter already archived', {
           ...context,
+          classification,
+          reason: deadLetter.reason,
           archive,
           order,
         });
@@ -96,6 +149,7 @@ export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): P
         deps.metrics.deadLetterNotArchived();
         deps.logger.error('dead letter not archived; it stays on the DLQ', {
           ...context,
+          classification,
           error: toError(error),
         });
         throw error;

@@ -3,6 +3,7 @@ import {
   DEAD_LETTER_CLASS,
   type DeadLetterClass,
   inspectOrderMessage,
+  orderFingerprint,
   type RecordAttribute,
   type RecordAttributes,
   readNumberAttribute,
@@ -41,6 +42,8 @@ export interface DeadLetter {
   archivedAt: string;
   storeId?: number;
   orderId?: string;
+  /** orderFingerprint() of the order it carries, when it carries a valid one. */
+  fingerprint?: string;
   /** Times this message was redriven: its `redrive_count` attribute, +1 once redriven from here. */
   redriveCount: number;
   redrivenAt?: string;
@@ -133,6 +136,7 @@ export const describeDeadLetter = (
     archivedAt: receivedAt.toISOString(),
     storeId,
     orderId: inspected.ok ? inspected.order.orderId : inspected.orderId,
+    fingerprint: inspected.ok ? orderFingerprint(inspected.order) : undefined,
     redriveCount:
       redriveCount !== undefined && Number.isSafeInteger(redriveCount) && redriveCount > 0 ? redriveCount : 0,
   });

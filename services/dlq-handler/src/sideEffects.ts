@@ -2,12 +2,12 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLogger } from '@order-pipeline/common';
+import { ordersTable } from '@order-pipeline/common/orders-table';
 import { captureAwsClient, inSpan } from '@order-pipeline/common/tracing';
 import type { ArchiveDeps } from './archive';
 import { type HandlerConfig, readConfig } from './config';
 import { deadLetterTable } from './deadLetterTable';
 import { deadLetterMetrics } from './metrics';
-import { ordersTable } from './ordersTable';
 
 export const SERVICE_NAME = 'dlq-handler';
 

@@ -1,6 +1,9 @@
-import { createLogger, DEAD_LETTER_CLASS } from '@order-pipeline/common';
+import type { Order } from '@order-pipeline/common';
+import { createLogger, DEAD_LETTER_CLASS, ORDER_STATUS, orderFingerprint } from '@order-pipeline/common';
+import type { StoredOrder } from '@order-pipeline/common/orders-table';
 import {
   anOrder,
+  FakeOrdersTable,
   orderRecord,
   orderRecordAttributes,
   sqsRecord,
@@ -8,7 +11,17 @@ import {
 } from '@order-pipeline/common/testing';
 import { archiveDeadLetter, archiveDeadLetters } from '../src/archive';
 import type { DeadLetterStore } from '../src/deadLetterTable';
-import { fakeArchiveDeps, memoryOrders } from './support/fakes';
+import { fakeArchiveDeps } from './support/fakes';
+
+const processedItem = (order: Order): StoredOrder => ({
+  storeId: order.storeId,
+  orderId: order.orderId,
+  status: ORDER_STATUS.processed,
+  fingerprint: orderFingerprint(order),
+  order,
+  messageId: 'first-delivery',
+  updatedAt: '2026-11-22T11:00:00.000Z',
+});
 
 const poison = (order = anOrder()) =>
   sqsRecord({ body: JSON.stringify(order), messageAttributes: orderRecordAttributes(null) });
@@ -25,7 +38,7 @@ describe('archiveDeadLetter()', () => {
       messageId: record.messageId,
       classification: DEAD_LETTER_CLASS.missingStoreId,
       archive: 'archived',
-      order: 'marked',
+      order: 'changed',
     });
     expect(deadLetters.items.get(record.messageId)).toEqual(
       expect.objectContaining({
@@ -34,8 +47,8 @@ describe('archiveDeadLetter()', () => {
         orderId: order.orderId,
       }),
     );
-    expect(orders.statuses.get(order.orderId)).toBe('DEAD_LETTERED');
-    expect(orders.marks[0]).toEqual(
+    expect(orders.item(order)?.status).toBe('DEAD_LETTERED');
+    expect(orders.argumentsOf('markDeadLettered')[0]).toEqual(
       expect.objectContaining({
         classification: 'missing-store-id',
         reason: 'message has no store_id attribute',
@@ -58,15 +71,8 @@ describe('archiveDeadLetter()', () => {
   });
 
   it('still marks the order on a redelivery, in case the first delivery failed after archiving', async () => {
-    const failingOnce = memoryOrders();
-    let calls = 0;
-    const orders = {
-      markDeadLettered: async (order: Parameters<typeof failingOnce.store.markDeadLettered>[0]) => {
-        calls++;
-        if (calls === 1) throw new Error('throttled');
-        return failingOnce.store.markDeadLettered(order);
-      },
-    };
+    const orders = new FakeOrdersTable();
+    orders.failNext.push(new Error('throttled'));
     const { deps } = fakeArchiveDeps({ orders });
     const order = anOrder();
     const record = poison(order);
@@ -74,8 +80,8 @@ describe('archiveDeadLetter()', () => {
     await expect(archiveDeadLetter(record, deps)).rejects.toThrow('throttled');
     const retried = await archiveDeadLetter(record, deps);
 
-    expect(retried).toEqual(expect.objectContaining({ archive: 'already-archived', order: 'marked' }));
-    expect(failingOnce.statuses.get(order.orderId)).toBe('DEAD_LETTERED');
+    expect(retried).toEqual(expect.objectContaining({ archive: 'already-archived', order: 'changed' }));
+    expect(orders.item(order)?.status).toBe('DEAD_LETTERED');
   });
 
   it('fails when the archive cannot be written, and then leaves the order alone', async () => {
@@ -90,20 +96,56 @@ describe('archiveDeadLetter()', () => {
 
     expect(metrics.notArchived).toHaveLength(1);
     expect(metrics.archived).toEqual([]);
-    expect(orders.marks).toEqual([]);
+    expect(orders.argumentsOf('markDeadLettered')).toEqual([]);
     expect(log.lines.map((line) => line.message)).toEqual(['dead letter not archived; it stays on the DLQ']);
     expect(tracer.spans[0]?.failed).toHaveLength(1);
   });
 
-  it('keeps a PROCESSED order PROCESSED and still archives the dead letter', async () => {
+  it('archives a copy of an order stored PROCESSED with the same content as already-processed, outside the alarm', async () => {
     const order = anOrder();
-    const orders = memoryOrders({ [order.orderId]: 'PROCESSED' });
-    const { deps } = fakeArchiveDeps({ orders: orders.store });
+    const orders = new FakeOrdersTable();
+    orders.seed(processedItem(order));
+    const { deps, metrics } = fakeArchiveDeps({ orders });
 
     const outcome = await archiveDeadLetter(orderRecord(order), deps);
 
-    expect(outcome).toEqual(expect.objectContaining({ archive: 'archived', order: 'already-processed' }));
-    expect(orders.statuses.get(order.orderId)).toBe('PROCESSED');
+    expect(outcome).toEqual(
+      expect.objectContaining({
+        classification: 'already-processed',
+        archive: 'archived',
+        order: 'no-order',
+      }),
+    );
+    expect(orders.item(order)?.status).toBe('PROCESSED');
+    expect(metrics.archived).toEqual(['already-processed']);
+  });
+
+  it('archives a message whose (storeId, orderId) holds other content as order-conflict, leaving that order alone', async () => {
+    const order = anOrder();
+    const orders = new FakeOrdersTable();
+    orders.seed(processedItem(order));
+    const { deps, deadLetters } = fakeArchiveDeps({ orders });
+    const record = orderRecord({ ...order, currency: 'USD' });
+
+    const outcome = await archiveDeadLetter(record, deps);
+
+    expect(outcome).toEqual(expect.objectContaining({ classification: 'order-conflict', order: 'no-order' }));
+    expect(deadLetters.items.get(record.messageId)?.reason).toMatch(/other content/);
+    expect(orders.item(order)?.fingerprint).toBe(orderFingerprint(order));
+  });
+
+  it('keeps retries-exhausted for a valid order that is only ACCEPTED, and marks it DEAD_LETTERED', async () => {
+    const order = anOrder();
+    const orders = new FakeOrdersTable();
+    orders.seed({ ...processedItem(order), status: ORDER_STATUS.accepted, order: undefined });
+    const { deps } = fakeArchiveDeps({ orders });
+
+    const outcome = await archiveDeadLetter(orderRecord(order), deps);
+
+    expect(outcome).toEqual(
+      expect.objectContaining({ classification: 'retries-exhausted', order: 'changed' }),
+    );
+    expect(orders.item(order)?.status).toBe('DEAD_LETTERED');
   });
 
   it.each([
@@ -115,7 +157,7 @@ describe('archiveDeadLetter()', () => {
     const outcome = await archiveDeadLetter(sqsRecord({ body }), deps);
 
     expect(outcome.order).toBe('no-order');
-    expect(orders.marks).toEqual([]);
+    expect(orders.argumentsOf('markDeadLettered')).toEqual([]);
   });
 
   it("opens one span per record, continuing the producer's trace and annotated with its ids", async () => {

@@ -1,7 +1,10 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ORDER_STATUS, orderFingerprint } from '@order-pipeline/common';
 import {
   anOrder,
+  FakeOrdersTable,
   lambdaContext,
+  orderRecord,
   orderRecordAttributes,
   sqsEvent,
   sqsRecord,
@@ -88,5 +91,32 @@ describe('handler', () => {
     expect(total).toEqual(
       expect.objectContaining({ service: 'dlq-handler', DeadLettersArchived: 1, DeadLettersNotArchived: 1 }),
     );
+  });
+
+  it('leaves an already-processed dead letter out of the total the alarm watches', async () => {
+    const chunks = captureStdout();
+    const order = anOrder();
+    const orders = new FakeOrdersTable();
+    orders.seed({
+      storeId: order.storeId,
+      orderId: order.orderId,
+      status: ORDER_STATUS.processed,
+      fingerprint: orderFingerprint(order),
+      updatedAt: '2026-11-22T11:00:00.000Z',
+    });
+    const powertoolsMetrics = new Metrics({ namespace: 'OrderPipeline', serviceName: 'dlq-handler' });
+    const { deps } = fakeArchiveDeps({ metrics: deadLetterMetrics(powertoolsMetrics), orders });
+    const handler = buildHandler({ ...deps, powertoolsMetrics });
+
+    await handler(sqsEvent([orderRecord(order), poison()]), lambdaContext());
+
+    const metrics = emfLines(chunks);
+    const total = metrics.find((line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 1);
+    const perClass = metrics.filter((line) => 'classification' in line);
+    expect(total).toEqual(expect.objectContaining({ DeadLettersArchived: 1 }));
+    expect(perClass.map((line) => line.classification).sort()).toEqual([
+      'already-processed',
+      'missing-store-id',
+    ]);
   });
 });

@@ -2,6 +2,8 @@ import { type OrderRequest, OrderValidationError, parseOrderRequest } from '@ord
 import { errorDetails, type RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
 import { type ApiEvent, type HttpResponse, jsonResponse, readJsonBody, unavailableResponse } from './http';
+import { admitOrder, confirmSent, type IdempotencyTable } from './idempotency';
+import { readIdempotencyKey } from './idempotencyKey';
 import { MAX_ORDER_BYTES } from './limits';
 import { buildOrderMessage, prepareOrder } from './orderMessage';
 import type { OrderQueue } from './orderQueue';
@@ -9,6 +11,7 @@ import { inRequestScope } from './requestScope';
 
 export interface CreateOrderDeps extends RuntimeDeps {
   queue: Pick<OrderQueue, 'send'>;
+  orders: IdempotencyTable;
 }
 
 /** What POST /orders answers with 202. */
@@ -18,6 +21,21 @@ export interface OrderAccepted {
   traceId: string;
   correlationId: string;
 }
+
+/** Set on a 202 that answers a replay: the order was accepted before, nothing new was sent. */
+export const REPLAYED_HEADER = 'idempotent-replayed';
+
+/** How to retry an answer that may hide a queued order, in every such answer. */
+export const RETRY_SAFELY =
+  'retry with the same orderId, or without one under the same Idempotency-Key: a retry never creates a second order';
+
+/** 409: another order already holds this `(storeId, orderId)`. */
+export const conflictError = (orderId: string): RequestError =>
+  new RequestError(
+    409,
+    ERROR_CODE.orderConflict,
+    `orderId ${orderId} is already used by an order with other content; use a new orderId for a new order`,
+  );
 
 /** Parses with the shared schema, turning its error into a 400 that lists every bad field. */
 export const readOrderRequest = (input: unknown): OrderRequest => {
@@ -30,15 +48,19 @@ export const readOrderRequest = (input: unknown): OrderRequest => {
 };
 
 /**
- * POST /orders: validates one order, completes it (orderId, createdAt) and sends it to the orders
- * queue with its attributes and the span's AWSTraceHeader. 202 once SQS confirmed it; 400/413/415 with
- * nothing sent; 503 with Retry-After when SQS failed (the answer carries the orderId to retry with).
+ * POST /orders: validates one order, completes it (orderId, createdAt), records its idempotency record
+ * (./idempotency.ts) and sends it to the orders queue with its attributes and the span's AWSTraceHeader.
+ * 202 once SQS confirmed it (or it was confirmed before: a replay, same answer); 409 when the orderId holds
+ * other content; 400/413/415 with nothing sent; 503 with Retry-After when the table or SQS failed (the
+ * answer carries the orderId and says how to retry safely).
  */
 export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<HttpResponse> =>
   inRequestScope(event, deps, 'POST /orders', async ({ correlationId, headers, span }) => {
+    const idempotencyKey = readIdempotencyKey(event);
     const order = prepareOrder(readOrderRequest(readJsonBody(event, MAX_ORDER_BYTES)), {
       now: deps.now(),
       uuid: deps.uuid,
+      idempotencyKey: idempotencyKey === undefined ? undefined : { key: idempotencyKey },
     });
     span.annotate('orderId', order.orderId);
     span.annotate('storeId', order.storeId);
@@ -51,6 +73,41 @@ export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<Htt
       );
     }
     const context = { orderId: order.orderId, correlationId, traceId: span.traceId };
+    const admission = await admitOrder(message, deps.orders, {
+      correlationId,
+      traceId: span.traceId,
+      now: deps.now(),
+    });
+    switch (admission.kind) {
+      case 'conflict':
+        deps.log.warn('order refused: its orderId holds other content', {
+          ...context,
+          storeId: order.storeId,
+        });
+        throw conflictError(order.orderId);
+      case 'unavailable':
+        span.fail(admission.error);
+        deps.log.error('the orders table did not record the order', {
+          ...context,
+          error: errorDetails(admission.error),
+        });
+        return unavailableResponse(
+          ERROR_CODE.tableUnavailable,
+          `the order was not queued; ${RETRY_SAFELY}`,
+          context,
+          headers,
+        );
+      case 'replayed': {
+        deps.log.info('order replayed: accepted before, nothing sent', {
+          ...context,
+          messageId: admission.messageId,
+        });
+        const replayed: OrderAccepted = { ...context, messageId: admission.messageId };
+        return jsonResponse(202, replayed, { ...headers, [REPLAYED_HEADER]: 'true' });
+      }
+      case 'send':
+        break;
+    }
     let messageId: string;
     try {
       ({ messageId } = await deps.queue.send(message));
@@ -62,11 +119,12 @@ export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<Htt
       });
       return unavailableResponse(
         ERROR_CODE.queueUnavailable,
-        'the order could not be queued; retry later with the same orderId',
+        `the order may or may not be queued; ${RETRY_SAFELY}`,
         context,
         headers,
       );
     }
+    await confirmSent(message, messageId, deps);
     deps.log.info('order accepted', { ...context, storeId: order.storeId, messageId });
     const accepted: OrderAccepted = {
       orderId: order.orderId,

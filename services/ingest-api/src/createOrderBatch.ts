@@ -1,6 +1,6 @@
 import type { FieldIssue, Order } from '@order-pipeline/common';
-import { readOrderRequest } from './createOrder';
-import type { RuntimeDeps } from './deps';
+import { conflictError, RETRY_SAFELY, readOrderRequest } from './createOrder';
+import { errorDetails, type RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
 import {
   type ApiEvent,
@@ -11,6 +11,14 @@ import {
   readJsonBody,
   unavailableResponse,
 } from './http';
+import {
+  type Admission,
+  admitOrder,
+  confirmSent,
+  type IdempotencyTable,
+  releaseRefused,
+} from './idempotency';
+import { readIdempotencyKey } from './idempotencyKey';
 import { MAX_BATCH_BODY_BYTES, MAX_BATCH_ORDERS, MAX_ORDER_BYTES } from './limits';
 import { buildOrderMessage, type OrderMessage, prepareOrder } from './orderMessage';
 import type { OrderQueue } from './orderQueue';
@@ -19,6 +27,7 @@ import { type SendOutcome, sendInBatches } from './sendInBatches';
 
 export interface CreateOrderBatchDeps extends RuntimeDeps {
   queue: Pick<OrderQueue, 'sendBatch'>;
+  orders: IdempotencyTable;
   sleep(ms: number): Promise<void>;
 }
 
@@ -78,27 +87,39 @@ const rejected = (index: number, error: ErrorBody, orderId?: string): Candidate 
 /** Validates and completes every order; a second use of an orderId in one batch is refused. */
 const prepareCandidates = (
   orders: readonly unknown[],
-  context: { now: Date; uuid: () => string; correlationId: string; traceHeader: string },
+  context: {
+    now: Date;
+    uuid: () => string;
+    correlationId: string;
+    traceHeader: string;
+    idempotencyKey: string | undefined;
+  },
 ): Candidate[] => {
   const firstIndexOf = new Map<string, number>();
   return orders.map((raw, index) => {
     let order: Order;
     try {
-      order = prepareOrder(readOrderRequest(raw), context);
+      order = prepareOrder(readOrderRequest(raw), {
+        ...context,
+        idempotencyKey:
+          context.idempotencyKey === undefined ? undefined : { key: context.idempotencyKey, index },
+      });
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;
       return rejected(index, errorBody(error.code, error.message, error.issues));
     }
-    const first = firstIndexOf.get(order.orderId);
+    // Orders are keyed by (storeId, orderId).
+    const key = `${order.storeId}/${order.orderId}`;
+    const first = firstIndexOf.get(key);
     if (first !== undefined) {
-      // The consumer would store the first and drop this one as a duplicate delivery.
+      // Both would compete for one idempotency record (a replay or a conflict): refused up front instead.
       return rejected(
         index,
         errorBody(ERROR_CODE.duplicateOrderId, `orderId is also used by the order at index ${first}`),
         order.orderId,
       );
     }
-    firstIndexOf.set(order.orderId, index);
+    firstIndexOf.set(key, index);
     const message = buildOrderMessage(order, context);
     if (message.bytes > MAX_ORDER_BYTES) {
       return rejected(
@@ -163,25 +184,76 @@ const distinctReasons = (outcomes: readonly SendOutcome[], status: 'rejected' | 
   ),
 ];
 
-/** Sends the valid orders; answers every order's result in request order, and the raw SQS outcomes. */
+/** The answer for an order the idempotency record settles without sending, or undefined to send it. */
+const settledByRecord = (
+  index: number,
+  message: OrderMessage,
+  admission: Admission,
+): BatchItemResult | undefined => {
+  const { orderId } = message;
+  switch (admission.kind) {
+    case 'send':
+      return undefined;
+    case 'replayed':
+      return { index, status: 'accepted', orderId, messageId: admission.messageId };
+    case 'conflict': {
+      const conflict = conflictError(orderId);
+      return { index, status: 'rejected', orderId, error: errorBody(conflict.code, conflict.message) };
+    }
+    case 'unavailable':
+      return {
+        index,
+        status: 'failed',
+        orderId,
+        error: errorBody(ERROR_CODE.tableUnavailable, `not queued; ${RETRY_SAFELY}`),
+      };
+  }
+};
+
+/**
+ * Records every valid order's idempotency record, sends those it says to send, and completes (or, when SQS
+ * refused them, releases) their records; answers every order's result in request order, and the raw SQS
+ * outcomes.
+ */
 const sendValid = async (
   candidates: readonly Candidate[],
   deps: CreateOrderBatchDeps,
   invocation: Invocation,
+  context: { correlationId: string; traceId: string },
 ): Promise<{ results: BatchItemResult[]; outcomes: SendOutcome[] }> => {
-  const sendable = candidates.flatMap((candidate) => ('message' in candidate ? [candidate] : []));
+  const valid = candidates.flatMap((candidate) => ('message' in candidate ? [candidate] : []));
+  const now = deps.now();
+  const admissions = await Promise.all(
+    valid.map((candidate) => admitOrder(candidate.message, deps.orders, { ...context, now })),
+  );
+  const settled = new Map<number, BatchItemResult>();
+  for (const [position, candidate] of valid.entries()) {
+    const admission = admissions[position] as Admission;
+    if (admission.kind === 'unavailable') {
+      deps.log.error('the orders table did not record an order', {
+        ...context,
+        orderId: candidate.message.orderId,
+        error: errorDetails(admission.error),
+      });
+    }
+    const result = settledByRecord(candidate.index, candidate.message, admission);
+    if (result !== undefined) settled.set(candidate.index, result);
+  }
+  const sendable = valid.filter((candidate) => !settled.has(candidate.index));
   const outcomes = await sendInBatches(
     sendable.map((candidate) => candidate.message),
     { queue: deps.queue, sleep: deps.sleep, remainingTimeMs: invocation.remainingTimeMs },
   );
-  const sent = new Map(
-    sendable.map((candidate, position) => [
-      candidate.index,
-      toResult(candidate.index, candidate.message, outcomes[position] as SendOutcome),
-    ]),
+  await Promise.all(
+    sendable.map(async (candidate, position) => {
+      const outcome = outcomes[position] as SendOutcome;
+      settled.set(candidate.index, toResult(candidate.index, candidate.message, outcome));
+      if (outcome.status === 'accepted') await confirmSent(candidate.message, outcome.messageId, deps);
+      if (outcome.status === 'rejected') await releaseRefused(candidate.message, deps);
+    }),
   );
   const results = candidates.map((candidate) =>
-    'rejected' in candidate ? candidate.rejected : (sent.get(candidate.index) as BatchItemResult),
+    'rejected' in candidate ? candidate.rejected : (settled.get(candidate.index) as BatchItemResult),
   );
   return { results, outcomes };
 };
@@ -190,13 +262,15 @@ const sendValid = async (
  * POST /orders/batch `{ "orders": [...] }` (1-100 orders). Each valid order is sent as in POST /orders,
  * 10 per SendMessageBatch; every answer names each order's fate by index:
  * - 202: every order accepted (queued);
- * - 207: some accepted, the others rejected (invalid, duplicate orderId, refused by SQS): fix and
- *   resend only the rejected ones;
+ * - 207: some accepted, the others rejected (invalid, duplicate orderId, orderId holding other content
+ *   (`order-conflict`), refused by SQS): fix and resend only the rejected ones;
  * - 400: nothing accepted: a malformed batch (not JSON, no `orders`, empty, over 100), or every order
  *   rejected (`issues` under `orders.<index>`);
  * - 503 + Retry-After: SQS left some orders unconfirmed after bounded retries. The body still lists
  *   every order: `accepted` ones are queued, `failed` ones carry the orderId to resend them with (an
- *   orderId is an idempotency key: the consumer writes each orderId once).
+ *   orderId is an idempotency key: each order is recorded and stored once per `(storeId, orderId)`).
+ * Each order follows POST /orders' idempotency rules (./idempotency.ts); an accepted replay is `accepted`.
+ * Under an Idempotency-Key, an order without orderId gets one derived from the key and its index.
  */
 export const createOrderBatch = (
   event: ApiEvent,
@@ -204,6 +278,7 @@ export const createOrderBatch = (
   invocation: Invocation,
 ): Promise<HttpResponse> =>
   inRequestScope(event, deps, 'POST /orders/batch', async ({ correlationId, headers, span }) => {
+    const idempotencyKey = readIdempotencyKey(event);
     const orders = readBatch(readJsonBody(event, MAX_BATCH_BODY_BYTES));
     span.annotate('orderCount', orders.length);
     const candidates = prepareCandidates(orders, {
@@ -211,8 +286,12 @@ export const createOrderBatch = (
       uuid: deps.uuid,
       correlationId,
       traceHeader: span.header(),
+      idempotencyKey,
     });
-    const { results, outcomes } = await sendValid(candidates, deps, invocation);
+    const { results, outcomes } = await sendValid(candidates, deps, invocation, {
+      correlationId,
+      traceId: span.traceId,
+    });
     const counts = {
       accepted: count(results, 'accepted'),
       rejected: count(results, 'rejected'),
@@ -232,7 +311,7 @@ export const createOrderBatch = (
       });
       return unavailableResponse(
         ERROR_CODE.queueUnavailable,
-        `${counts.failed} of ${orders.length} orders could not be queued; resend the failed ones later with the same orderId`,
+        `${counts.failed} of ${orders.length} orders were not confirmed; resend the failed ones later: ${RETRY_SAFELY}`,
         report,
         headers,
       );

@@ -12,7 +12,7 @@ export const readQueueEnv = (env: Env = process.env) => ({
   sqsEndpoint: optional(env.AWS_ENDPOINT_URL_SQS),
 });
 
-/** The GET function's environment (serverless.yml sets ORDERS_TABLE). */
+/** The orders table's environment, for every function (serverless.yml sets ORDERS_TABLE). */
 export const readTableEnv = (env: Env = process.env) => ({
   tableName: requireEnv('ORDERS_TABLE', env),
   dynamoEndpoint: optional(env.AWS_ENDPOINT_URL_DYNAMODB),

@@ -3,11 +3,16 @@ import { type FieldIssue, OrderPipelineError } from '@order-pipeline/common';
 /** The `code` of every JSON error this API answers, and of per-order rejections in a batch. */
 export const ERROR_CODE = {
   invalidJson: 'invalid-json',
+  invalidEncoding: 'invalid-encoding',
+  duplicateKey: 'duplicate-key',
   unsupportedMediaType: 'unsupported-media-type',
   payloadTooLarge: 'payload-too-large',
   invalidCorrelationId: 'invalid-correlation-id',
   invalidOrder: 'invalid-order',
   invalidOrderId: 'invalid-order-id',
+  invalidStoreId: 'invalid-store-id',
+  invalidIdempotencyKey: 'invalid-idempotency-key',
+  orderConflict: 'order-conflict',
   invalidBatch: 'invalid-batch',
   emptyBatch: 'empty-batch',
   batchTooLarge: 'batch-too-large',
@@ -24,7 +29,7 @@ export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
 /** A request this API refuses (4xx); nothing has been enqueued when it is thrown. */
 export class RequestError extends OrderPipelineError {
   constructor(
-    readonly status: 400 | 404 | 413 | 415,
+    readonly status: 400 | 404 | 409 | 413 | 415,
     readonly code: ErrorCode,
     message: string,
     readonly issues?: readonly FieldIssue[],

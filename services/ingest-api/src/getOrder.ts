@@ -1,55 +1,40 @@
-import {
-  ORDER_ID_PATTERN,
-  ORDER_STATUS,
-  OrderPipelineError,
-  type OrderStatus,
-  type StoredOrder,
-} from '@order-pipeline/common';
+import { ORDER_ID_PATTERN, ORDER_STATUS, type OrderStatus } from '@order-pipeline/common';
+import type { OrdersTable, StoredOrder } from '@order-pipeline/common/orders-table';
 import { errorDetails, type RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
 import { type ApiEvent, errorBody, type HttpResponse, jsonResponse, unavailableResponse } from './http';
 import { inRequestScope } from './requestScope';
-
-/** The orders table as GET sees it; the DynamoDB implementation is in sideEffects/table.ts. */
-export interface OrderReader {
-  /** The item keyed by `orderId`, undefined when there is none; throws when the table failed. */
-  get(orderId: string): Promise<Record<string, unknown> | undefined>;
-}
+import { readStoreId } from './storeId';
 
 export interface GetOrderDeps extends RuntimeDeps {
-  orders: OrderReader;
+  orders: Pick<OrdersTable, 'get'>;
 }
 
 /** What GET /orders/{orderId} answers: the stored order, as stored, and where it is in the pipeline. */
 export interface OrderView {
   orderId: string;
+  storeId: number;
   status: OrderStatus;
-  storeId?: number;
   order?: StoredOrder['order'];
+  messageId?: string;
   traceId?: string;
   correlationId?: string;
+  acceptedAt?: string;
   processedAt?: string;
   updatedAt?: string;
   deadLetter?: { class?: string; reason?: string };
 }
 
-/** A stored item written by another service is checked, not trusted: a foreign item is a 500, not a view. */
-export class StoredItemError extends OrderPipelineError {}
-
-const STATUSES: readonly string[] = Object.values(ORDER_STATUS);
-
-export const toOrderView = (item: Record<string, unknown>): OrderView => {
-  const stored = item as Partial<StoredOrder>;
-  if (typeof stored.orderId !== 'string' || !STATUSES.includes(String(stored.status))) {
-    throw new StoredItemError('the orders table holds an item that is not an order record');
-  }
+export const toOrderView = (stored: StoredOrder): OrderView => {
   const view: OrderView = {
     orderId: stored.orderId,
-    status: stored.status as OrderStatus,
     storeId: stored.storeId,
+    status: stored.status,
     order: stored.order,
+    messageId: stored.messageId,
     traceId: stored.traceId,
     correlationId: stored.correlationId,
+    acceptedAt: stored.acceptedAt,
     processedAt: stored.processedAt,
     updatedAt: stored.updatedAt,
   };
@@ -60,8 +45,9 @@ export const toOrderView = (item: Record<string, unknown>): OrderView => {
 };
 
 /**
- * GET /orders/{orderId}: 200 with the stored order and its status (PROCESSED, DEAD_LETTERED), 404 when
- * the table has no such order (not yet processed, or never sent), 400 for an id no order can have.
+ * GET /orders/{orderId}: 200 with the order's status: ACCEPTED (recorded by ingest, not processed yet: no
+ * `order` field), PROCESSED (with the order as stored) or DEAD_LETTERED (with why); 404 when the store has
+ * no such order, 400 for an id no order can have. Orders are keyed by `(storeId, orderId)`.
  * The customer's data is answered as stored to the store that authenticated with its API key; it is
  * never logged.
  */
@@ -75,10 +61,12 @@ export const getOrder = (event: ApiEvent, deps: GetOrderDeps): Promise<HttpRespo
         'orderId must be 1-64 letters, digits, _ or -, starting alphanumeric',
       );
     }
+    const storeId = readStoreId(event);
     span.annotate('orderId', orderId);
-    let item: Record<string, unknown> | undefined;
+    span.annotate('storeId', storeId);
+    let item: StoredOrder | undefined;
     try {
-      item = await deps.orders.get(orderId);
+      item = await deps.orders.get({ storeId, orderId });
     } catch (error) {
       span.fail(error);
       deps.log.error('the orders table could not be read', {

@@ -2,11 +2,15 @@ import { CORRELATION_ID_PATTERN, containsPersonalData, type FieldIssue } from '@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERROR_CODE, type ErrorCode, RequestError } from './errors';
 import { RETRY_AFTER_SECONDS } from './limits';
+import { decodeUtf8, firstDuplicateKey } from './strictJson';
 
 export type HttpResponse = APIGatewayProxyResult & { headers: Record<string, string> };
 
 /** The parts of a REST API (payload v1) proxy event this API reads. */
-export type ApiEvent = Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded' | 'pathParameters'>;
+export type ApiEvent = Pick<
+  APIGatewayProxyEvent,
+  'headers' | 'body' | 'isBase64Encoded' | 'pathParameters' | 'queryStringParameters'
+>;
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 /** The X-Ray header API Gateway (or a client) passes on. */
@@ -62,8 +66,10 @@ const isJsonContentType = (value: string | undefined): boolean => {
 };
 
 /**
- * The request's JSON body, refused with 415 (not JSON), 413 (over `maxBytes`) or 400 (unparseable),
- * in that order, so that an oversized body is never parsed.
+ * The request's JSON body, refused with 415 (not JSON), 413 (over `maxBytes`) or 400 (not UTF-8,
+ * unparseable, a key twice in one object), in that order, so that an oversized body is never parsed. The
+ * body comes base64-encoded (`isBase64Encoded`) when API Gateway treats JSON as binary
+ * (serverless.yml, binaryMediaTypes): then the bytes are the client's own, and invalid UTF-8 is seen.
  */
 export const readJsonBody = (event: ApiEvent, maxBytes: number): unknown => {
   if (!isJsonContentType(headerValue(event.headers, 'content-type'))) {
@@ -82,11 +88,23 @@ export const readJsonBody = (event: ApiEvent, maxBytes: number): unknown => {
       `request body is ${bytes.length} bytes; at most ${maxBytes} are accepted`,
     );
   }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) {
+    throw new RequestError(400, ERROR_CODE.invalidEncoding, 'request body is not valid UTF-8');
+  }
+  let value: unknown;
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new RequestError(400, ERROR_CODE.invalidJson, 'request body is not valid JSON');
   }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined) {
+    throw new RequestError(400, ERROR_CODE.duplicateKey, 'request body has a key twice in one object', [
+      { path: duplicate, message: 'must occur once in its object' },
+    ]);
+  }
+  return value;
 };
 
 export interface ErrorBody {

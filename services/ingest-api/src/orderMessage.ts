@@ -3,9 +3,11 @@ import {
   type Order,
   type OrderRequest,
   type OutgoingAttributes,
+  orderFingerprint,
   parseOrder,
 } from '@order-pipeline/common';
 import { formatTraceHeader, parseTraceHeader } from '@order-pipeline/common/tracing';
+import { orderIdFromIdempotencyKey } from './idempotencyKey';
 
 /** The `producer` attribute of every message this service sends. */
 export const PRODUCER = 'ingest-api';
@@ -14,6 +16,8 @@ export const PRODUCER = 'ingest-api';
 export interface OrderMessage {
   orderId: string;
   storeId: number;
+  /** orderFingerprint() of the order: what its idempotency record and the consumer compare. */
+  fingerprint: string;
   body: string;
   attributes: OutgoingAttributes;
   traceHeader: string;
@@ -24,11 +28,28 @@ export interface OrderMessage {
 /** `ord-` and a random UUID: 40 characters within ORDER_ID_PATTERN. */
 export const newOrderId = (uuid: string): string => `ord-${uuid}`;
 
-/** Completes a store's order: `orderId` and `createdAt` when it has none. */
-export const prepareOrder = (request: OrderRequest, assign: { now: Date; uuid: () => string }): Order =>
+export interface Assignment {
+  now: Date;
+  uuid: () => string;
+  /** The request's Idempotency-Key, and the order's index when it is part of a batch. */
+  idempotencyKey?: { key: string; index?: number } | undefined;
+}
+
+const assignedOrderId = (request: OrderRequest, assign: Assignment): string => {
+  if (request.orderId !== undefined) return request.orderId;
+  const { idempotencyKey } = assign;
+  if (idempotencyKey === undefined) return newOrderId(assign.uuid());
+  return orderIdFromIdempotencyKey(request.storeId, idempotencyKey.key, idempotencyKey.index);
+};
+
+/**
+ * Completes a store's order: `createdAt` when it has none, and `orderId` when it has none: derived from
+ * the Idempotency-Key when there is one (a retry maps to the same order), else a new one.
+ */
+export const prepareOrder = (request: OrderRequest, assign: Assignment): Order =>
   parseOrder({
     ...request,
-    orderId: request.orderId ?? newOrderId(assign.uuid()),
+    orderId: assignedOrderId(request, assign),
     createdAt: request.createdAt ?? assign.now.toISOString(),
   });
 
@@ -69,6 +90,7 @@ export const buildOrderMessage = (
   return {
     orderId: order.orderId,
     storeId: order.storeId,
+    fingerprint: orderFingerprint(order),
     body,
     attributes,
     traceHeader: formatTraceHeader(parseTraceHeader(context.traceHeader)),

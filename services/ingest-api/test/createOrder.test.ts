@@ -1,5 +1,5 @@
-import { ORDER_CONTENT_TYPE, ORDER_ID_PATTERN, parseOrder } from '@order-pipeline/common';
-import { anOrder, TRACE_HEADER } from '@order-pipeline/common/testing';
+import { ORDER_CONTENT_TYPE, ORDER_ID_PATTERN, orderFingerprint, parseOrder } from '@order-pipeline/common';
+import { anOrder, FakeOrdersTable, TRACE_HEADER } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import { createOrder, type OrderAccepted } from '../src/createOrder';
 import { MAX_ORDER_BYTES } from '../src/limits';
@@ -18,8 +18,24 @@ import {
 const setup = (options: Parameters<typeof recordingQueue>[0] = {}) => {
   const { runtime, spans, lines } = fakeRuntime();
   const { queue, sent } = recordingQueue(options);
-  return { deps: { ...runtime, queue }, sent, spans, lines };
+  const orders = new FakeOrdersTable();
+  return { deps: { ...runtime, queue, orders }, sent, orders, spans, lines };
 };
+
+/** A valid order's JSON with the customer's name holding the bytes C3 28 (a truncated sequence), as base64. */
+const invalidUtf8Body = (): string => {
+  const json = Buffer.from(
+    JSON.stringify(orderRequest({ customer: { ...orderRequest().customer, name: 'Ada XX' } })),
+  );
+  const at = json.indexOf('XX');
+  json[at] = 0xc3;
+  json[at + 1] = 0x28;
+  return json.toString('base64');
+};
+
+/** A valid order's JSON whose address says `city` twice, the second time escaped. */
+const duplicateKeyBody = (): string =>
+  JSON.stringify(orderRequest()).replace('"city":"London"', '"city":"London","\\u0063ity":"Paris"');
 
 describe('createOrder()', () => {
   it('sends the order with its attributes and trace header and answers 202 with its ids', async () => {
@@ -180,6 +196,19 @@ describe('createOrder()', () => {
         'invalid-correlation-id',
       ],
       ['a JSON array', { body: [orderRequest()] }, 400, 'invalid-order'],
+      [
+        'invalid UTF-8 in a string (base64 body, as API Gateway passes binary media types)',
+        { body: invalidUtf8Body(), isBase64Encoded: true },
+        400,
+        'invalid-encoding',
+      ],
+      ['a key twice in one object', { body: duplicateKeyBody() }, 400, 'duplicate-key'],
+      [
+        'a name made of zero-width spaces',
+        { body: orderRequest({ customer: { ...orderRequest().customer, name: '\u200b\u200b' } }) },
+        400,
+        'invalid-order',
+      ],
     ];
 
     it.each(['ssn:078-05-1120', 'ada@example.com', 'card-4111111111111111', 'tel:+44-20-7946-0958'])(
@@ -213,6 +242,16 @@ describe('createOrder()', () => {
       expect(sent).toEqual([]);
     });
 
+    it('names the key that occurs twice', async () => {
+      const { deps } = setup();
+
+      const response = await createOrder(restApiEvent({ body: duplicateKeyBody() }), deps);
+
+      expect(parseBody<ErrorAnswer>(response).error.issues).toEqual([
+        { path: 'customer.address.city', message: 'must occur once in its object' },
+      ]);
+    });
+
     it('lists every bad field of an invalid order', async () => {
       const { deps, sent } = setup();
       const body = orderRequest({
@@ -244,5 +283,163 @@ describe('createOrder()', () => {
     expect(response.statusCode).toBe(202);
     expect(sent[0]?.body).not.toMatch(/\uFFFF/);
     expect(JSON.parse(sent[0]?.body ?? '').customer.name).toBe('Ada \uFFFF Lovelace');
+  });
+
+  describe('idempotency per (storeId, orderId)', () => {
+    it('records the order ACCEPTED before sending it, and completes the record with the messageId', async () => {
+      const { deps, orders } = setup();
+      const order = anOrder();
+
+      await createOrder(restApiEvent({ body: order }), deps);
+
+      expect(orders.calls.map((call) => call.method)).toEqual(['recordAccepted', 'completeAccepted']);
+      expect(orders.item(order)).toEqual(
+        expect.objectContaining({
+          status: 'ACCEPTED',
+          fingerprint: orderFingerprint(order),
+          messageId: `msg-${order.orderId}`,
+        }),
+      );
+    });
+
+    it('answers a replay of the same content 202 with the same orderId and messageId, sending nothing', async () => {
+      const { deps, sent } = setup();
+      const order = anOrder();
+
+      const first = await createOrder(restApiEvent({ body: order }), deps);
+      const replay = await createOrder(
+        restApiEvent({ body: { ...order, createdAt: '2026-11-23T00:00:00Z' } }),
+        deps,
+      );
+
+      expect(replay.statusCode).toBe(202);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(parseBody<OrderAccepted>(replay).messageId).toBe(parseBody<OrderAccepted>(first).messageId);
+      expect(parseBody<OrderAccepted>(replay).orderId).toBe(order.orderId);
+      expect(sent).toHaveLength(1);
+    });
+
+    it('answers 409 order-conflict for other content under a used orderId, and sends nothing', async () => {
+      const { deps, sent, orders } = setup();
+      const order = anOrder();
+      await createOrder(restApiEvent({ body: order }), deps);
+
+      const response = await createOrder(restApiEvent({ body: { ...order, currency: 'USD' } }), deps);
+
+      expect(response.statusCode).toBe(409);
+      expect(parseBody<ErrorAnswer>(response).error.code).toBe('order-conflict');
+      expect(sent).toHaveLength(1);
+      expect(orders.item(order)?.fingerprint).toBe(orderFingerprint(order));
+    });
+
+    it('keeps the record when SQS did not confirm, so that the same content resends and other content is refused', async () => {
+      const { deps, orders } = setup({ sendFails: new Error('socket hang up') });
+      const order = anOrder();
+      await createOrder(restApiEvent({ body: order }), deps);
+      const healthy = recordingQueue();
+      const retryDeps = { ...deps, queue: healthy.queue };
+
+      const conflict = await createOrder(restApiEvent({ body: { ...order, currency: 'USD' } }), retryDeps);
+      const retry = await createOrder(restApiEvent({ body: order }), retryDeps);
+
+      expect(conflict.statusCode).toBe(409);
+      expect(retry.statusCode).toBe(202);
+      expect(healthy.sent.map((message) => message.orderId)).toEqual([order.orderId]);
+      expect(orders.item(order)?.messageId).toBe(`msg-${order.orderId}`);
+    });
+
+    it('answers 503 table-unavailable, sending nothing, when the record cannot be written', async () => {
+      const { deps, sent, orders } = setup();
+      orders.failNext.push(new Error('ProvisionedThroughputExceededException'));
+
+      const response = await createOrder(restApiEvent({ body: anOrder() }), deps);
+
+      expect(response.statusCode).toBe(503);
+      expect(parseBody<ErrorAnswer>(response).error).toEqual(
+        expect.objectContaining({
+          code: 'table-unavailable',
+          message: expect.stringMatching(/Idempotency-Key/),
+        }),
+      );
+      expect(sent).toEqual([]);
+    });
+
+    it('still answers 202 when the record cannot be completed: the order is queued', async () => {
+      const { deps, orders, lines } = setup();
+      const order = anOrder();
+      orders.completeAccepted = async () => {
+        throw new Error('throttled');
+      };
+
+      const response = await createOrder(restApiEvent({ body: order }), deps);
+
+      expect(response.statusCode).toBe(202);
+      expect(lines.map((line) => line.message)).toContain(
+        'the idempotency record was not completed; the order is queued',
+      );
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('derives the same orderId from the same key when the body has none: a retry is the same order', async () => {
+      const { deps, sent } = setup();
+      const request = orderRequest();
+      const event = () =>
+        restApiEvent({ body: request, headers: { 'Idempotency-Key': 'checkout-2026-11-22-0042' } });
+
+      const first = await createOrder(event(), deps);
+      const retry = await createOrder(event(), deps);
+
+      const { orderId } = parseBody<OrderAccepted>(first);
+      expect(orderId).toMatch(ORDER_ID_PATTERN);
+      expect(parseBody<OrderAccepted>(retry).orderId).toBe(orderId);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(sent).toHaveLength(1);
+    });
+
+    it('derives different orderIds for different keys, and for different stores with one key', async () => {
+      const { deps } = setup();
+      const post = async (key: string, storeId: number) =>
+        parseBody<OrderAccepted>(
+          await createOrder(
+            restApiEvent({ body: orderRequest({ storeId }), headers: { 'Idempotency-Key': key } }),
+            deps,
+          ),
+        ).orderId;
+
+      const ids = [await post('k-1', 7), await post('k-2', 7), await post('k-1', 8)];
+
+      expect(new Set(ids).size).toBe(3);
+    });
+
+    it('keeps the body’s orderId when there is one', async () => {
+      const { deps } = setup();
+      const order = anOrder();
+
+      const response = await createOrder(
+        restApiEvent({ body: order, headers: { 'Idempotency-Key': 'k-1' } }),
+        deps,
+      );
+
+      expect(parseBody<OrderAccepted>(response).orderId).toBe(order.orderId);
+    });
+
+    it.each([
+      ['empty', ''],
+      ['too long', 'k'.repeat(256)],
+      ['not printable ASCII', 'clé-1'],
+      ['with a control character', 'k\t1'],
+    ])('refuses a key that is %s with 400, sending nothing', async (_label, key) => {
+      const { deps, sent } = setup();
+
+      const response = await createOrder(
+        restApiEvent({ body: orderRequest(), headers: { 'Idempotency-Key': key } }),
+        deps,
+      );
+
+      expect(response.statusCode).toBe(400);
+      expect(parseBody<ErrorAnswer>(response).error.code).toBe('invalid-idempotency-key');
+      expect(sent).toEqual([]);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { ORDER_ID_PATTERN } from '@order-pipeline/common';
-import { anOrder } from '@order-pipeline/common/testing';
+import { anOrder, FakeOrdersTable } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import { type BatchReport, createOrderBatch } from '../src/createOrderBatch';
 import { MAX_BATCH_BODY_BYTES } from '../src/limits';
@@ -19,10 +19,11 @@ import {
 const setup = (batch: BatchBehaviour = acceptAll) => {
   const { runtime, spans, lines } = fakeRuntime();
   const { queue, batchCalls } = recordingQueue({ batch });
-  const deps = { ...runtime, queue, sleep: async () => undefined };
+  const orders = new FakeOrdersTable();
+  const deps = { ...runtime, queue, orders, sleep: async () => undefined };
   const invocation = { remainingTimeMs: () => 10_000 };
   const sentOrderIds = () => batchCalls.flat().map((entry) => entry.message.orderId);
-  return { deps, invocation, batchCalls, sentOrderIds, spans, lines };
+  return { deps, invocation, batchCalls, sentOrderIds, orders, spans, lines };
 };
 
 /** Fails every entry of every call, as an SQS outage would. */
@@ -104,11 +105,15 @@ describe('createOrderBatch()', () => {
     });
   });
 
-  it('rejects a second order with the same orderId, which the consumer would drop', async () => {
+  it('rejects a second order of the store with the same orderId in one batch', async () => {
     const { deps, invocation, sentOrderIds } = setup();
     const order = anOrder();
 
-    const response = await createOrderBatch(batchEvent([order, { ...order, storeId: 8 }]), deps, invocation);
+    const response = await createOrderBatch(
+      batchEvent([order, { ...order, currency: 'USD' }]),
+      deps,
+      invocation,
+    );
 
     expect(response.statusCode).toBe(207);
     expect(sentOrderIds()).toEqual([order.orderId]);
@@ -117,6 +122,75 @@ describe('createOrderBatch()', () => {
       status: 'rejected',
       orderId: order.orderId,
       error: { code: 'duplicate-order-id', message: 'orderId is also used by the order at index 0' },
+    });
+  });
+
+  describe('idempotency per (storeId, orderId)', () => {
+    it('rejects an order whose orderId holds other content as order-conflict, sending the rest', async () => {
+      const { deps, invocation, sentOrderIds } = setup();
+      const taken = anOrder();
+      await createOrderBatch(batchEvent([taken]), deps, invocation);
+      const fresh = anOrder();
+
+      const response = await createOrderBatch(
+        batchEvent([{ ...taken, currency: 'USD' }, fresh]),
+        deps,
+        invocation,
+      );
+
+      expect(response.statusCode).toBe(207);
+      expect(parseBody<BatchReport>(response).results[0]).toEqual({
+        index: 0,
+        status: 'rejected',
+        orderId: taken.orderId,
+        error: { code: 'order-conflict', message: expect.stringContaining('other content') },
+      });
+      expect(sentOrderIds()).toEqual([taken.orderId, fresh.orderId]);
+    });
+
+    it('answers a replayed order as accepted with its first messageId, sending it once', async () => {
+      const { deps, invocation, sentOrderIds } = setup();
+      const order = anOrder();
+      const first = await createOrderBatch(batchEvent([order]), deps, invocation);
+
+      const replay = await createOrderBatch(batchEvent([order]), deps, invocation);
+
+      expect(replay.statusCode).toBe(202);
+      expect(parseBody<BatchReport>(replay).results).toEqual(parseBody<BatchReport>(first).results);
+      expect(sentOrderIds()).toEqual([order.orderId]);
+    });
+
+    it('releases the record of an order SQS refused, so that it can be corrected under its orderId', async () => {
+      const order = anOrder();
+      const { deps, invocation, orders } = setup(async (entries) => ({
+        successful: [],
+        failed: entries.map((entry) => ({
+          id: entry.id,
+          senderFault: true,
+          code: 'InvalidMessageContents',
+          message: 'bad characters',
+        })),
+      }));
+
+      await createOrderBatch(batchEvent([order]), deps, invocation);
+
+      expect(orders.item(order)).toBeUndefined();
+    });
+
+    it('derives each position’s orderId from the Idempotency-Key, so that a retried batch is the same orders', async () => {
+      const { deps, invocation, sentOrderIds } = setup();
+      const event = () =>
+        batchEvent([orderRequest(), orderRequest()], {
+          headers: { 'Idempotency-Key': 'nightly-2026-11-22' },
+        });
+
+      const first = await createOrderBatch(event(), deps, invocation);
+      const retry = await createOrderBatch(event(), deps, invocation);
+
+      const ids = parseBody<BatchReport>(first).results.map((result) => result.orderId);
+      expect(new Set(ids).size).toBe(2);
+      expect(parseBody<BatchReport>(retry).results.map((result) => result.orderId)).toEqual(ids);
+      expect(sentOrderIds()).toEqual(ids);
     });
   });
 

@@ -14,6 +14,7 @@ export interface EventOverrides {
   body?: unknown;
   headers?: Record<string, string>;
   pathParameters?: Record<string, string>;
+  queryStringParameters?: Record<string, string>;
   isBase64Encoded?: boolean;
 }
 
@@ -36,7 +37,7 @@ export const restApiEvent = (overrides: EventOverrides = {}): APIGatewayProxyEve
     httpMethod: method,
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    queryStringParameters: null,
+    queryStringParameters: overrides.queryStringParameters ?? null,
     multiValueQueryStringParameters: null,
     pathParameters: overrides.pathParameters ?? null,
     stageVariables: null,
@@ -86,6 +87,8 @@ export const getEvent = (orderId: string, overrides: EventOverrides = {}): APIGa
     path: `/orders/${orderId}`,
     resource: '/orders/{orderId}',
     pathParameters: { orderId },
+    // The store whose order is read (GET's storeId query parameter).
+    queryStringParameters: { storeId: '7' },
     headers: {},
     ...overrides,
   });

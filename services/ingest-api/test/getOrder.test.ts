@@ -1,12 +1,14 @@
-import { ORDER_STATUS, type StoredOrder } from '@order-pipeline/common';
-import { anOrder } from '@order-pipeline/common/testing';
-import { getOrder, type OrderReader, StoredItemError } from '../src/getOrder';
+import { ORDER_STATUS, orderFingerprint } from '@order-pipeline/common';
+import type { StoredOrder } from '@order-pipeline/common/orders-table';
+import { anOrder, FakeOrdersTable } from '@order-pipeline/common/testing';
+import { getOrder } from '../src/getOrder';
 import { type ErrorAnswer, fakeRuntime, getEvent, parseBody } from './factories';
 
 const storedOrder = (overrides: Partial<StoredOrder> = {}): StoredOrder => {
   const order = anOrder();
   return {
     orderId: order.orderId,
+    fingerprint: orderFingerprint(order),
     status: ORDER_STATUS.processed,
     storeId: order.storeId,
     order,
@@ -20,23 +22,19 @@ const storedOrder = (overrides: Partial<StoredOrder> = {}): StoredOrder => {
   };
 };
 
-const setup = (items: Record<string, Record<string, unknown>>, fails?: Error) => {
+const setup = (items: StoredOrder[], fails?: Error) => {
   const { runtime, spans, lines } = fakeRuntime();
-  const reads: string[] = [];
-  const orders: OrderReader = {
-    get: async (orderId) => {
-      reads.push(orderId);
-      if (fails) throw fails;
-      return items[orderId];
-    },
-  };
+  const orders = new FakeOrdersTable();
+  for (const item of items) orders.seed(item);
+  if (fails) orders.failNext.push(fails);
+  const reads = () => orders.calls.map((call) => call.argument);
   return { deps: { ...runtime, orders }, reads, spans, lines };
 };
 
 describe('getOrder()', () => {
   it("answers the stored order, with the customer's data as stored, and its status", async () => {
     const item = storedOrder();
-    const { deps } = setup({ [item.orderId]: { ...item } });
+    const { deps } = setup([item]);
 
     const response = await getOrder(getEvent(item.orderId), deps);
 
@@ -46,6 +44,7 @@ describe('getOrder()', () => {
       status: 'PROCESSED',
       storeId: item.storeId,
       order: item.order,
+      messageId: item.messageId,
       traceId: item.traceId,
       correlationId: item.correlationId,
       processedAt: item.processedAt,
@@ -59,7 +58,7 @@ describe('getOrder()', () => {
       deadLetterClass: 'store-not-open',
       deadLetterReason: 'store 99 is not open',
     });
-    const { deps } = setup({ [item.orderId]: { ...item } });
+    const { deps } = setup([item]);
 
     const response = await getOrder(getEvent(item.orderId), deps);
 
@@ -72,7 +71,7 @@ describe('getOrder()', () => {
   });
 
   it('answers 404 with a JSON error for an unknown orderId', async () => {
-    const { deps } = setup({});
+    const { deps } = setup([]);
 
     const response = await getOrder(getEvent('ord-unknown'), deps);
 
@@ -83,17 +82,17 @@ describe('getOrder()', () => {
   });
 
   it('answers 400 without reading the table for an id no order can have', async () => {
-    const { deps, reads } = setup({});
+    const { deps, reads } = setup([]);
 
     const response = await getOrder(getEvent('-starts-with-a-dash'), deps);
 
     expect(response.statusCode).toBe(400);
     expect(parseBody<ErrorAnswer>(response).error.code).toBe('invalid-order-id');
-    expect(reads).toEqual([]);
+    expect(reads()).toEqual([]);
   });
 
   it('answers 503 with Retry-After when the table fails', async () => {
-    const { deps, spans } = setup({}, new Error('ProvisionedThroughputExceededException'));
+    const { deps, spans } = setup([], new Error('ProvisionedThroughputExceededException'));
 
     const response = await getOrder(getEvent('ord-1'), deps);
 
@@ -103,9 +102,39 @@ describe('getOrder()', () => {
     expect(spans[0]?.failures).toHaveLength(1);
   });
 
-  it('refuses to present an item that is not an order record', async () => {
-    const { deps } = setup({ 'ord-1': { orderId: 'ord-1', status: 'SOMETHING_ELSE' } });
+  it('reports an order ingest recorded but the consumer has not processed yet as ACCEPTED', async () => {
+    const item = storedOrder({
+      status: ORDER_STATUS.accepted,
+      order: undefined,
+      acceptedAt: '2026-11-22T10:00:00.000Z',
+    });
+    const { deps } = setup([item]);
 
-    await expect(getOrder(getEvent('ord-1'), deps)).rejects.toBeInstanceOf(StoredItemError);
+    const response = await getOrder(getEvent(item.orderId), deps);
+
+    expect(response.statusCode).toBe(200);
+    expect(parseBody(response)).toEqual(
+      expect.objectContaining({ status: 'ACCEPTED', acceptedAt: '2026-11-22T10:00:00.000Z' }),
+    );
+  });
+
+  it('reads the order of the given store only: another store’s order with the same id is not found', async () => {
+    const item = storedOrder({ storeId: 8 });
+    const { deps, reads } = setup([item]);
+
+    const response = await getOrder(getEvent(item.orderId), deps);
+
+    expect(response.statusCode).toBe(404);
+    expect(reads()).toEqual([{ storeId: 7, orderId: item.orderId }]);
+  });
+
+  it('answers 400 without reading the table when no store is named', async () => {
+    const { deps, reads } = setup([]);
+
+    const response = await getOrder(getEvent('ord-1', { queryStringParameters: {} }), deps);
+
+    expect(response.statusCode).toBe(400);
+    expect(parseBody<ErrorAnswer>(response).error.code).toBe('invalid-store-id');
+    expect(reads()).toEqual([]);
   });
 });

@@ -155,7 +155,12 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
     expect(segment).toEqual(expect.objectContaining({ name: 'ingest-api', trace_id: answer.traceId }));
     expect(segment.parent_id).toBeUndefined();
     expect(segment.annotations).toEqual(expect.objectContaining({ orderId: order.orderId, storeId: 4 }));
-    expect(segment.subsegments?.map((subsegment) => subsegment.aws?.operation)).toEqual(['SendMessage']);
+    // The idempotency record before the send, its messageId after.
+    expect(segment.subsegments?.map((subsegment) => subsegment.aws?.operation)).toEqual([
+      'PutItem',
+      'SendMessage',
+      'UpdateItem',
+    ]);
     await expectQueueEmpty();
   });
 
@@ -276,5 +281,32 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
     );
     expect(missing.statusCode).toBe(404);
     expect(JSON.parse(missing.body)).toEqual({ error: expect.objectContaining({ code: 'order-not-found' }) });
+  });
+
+  it('POST /orders records the order before sending it: a replay is answered alike, other content is 409, GET says ACCEPTED', async () => {
+    const order = anOrder({ storeId: 5 });
+
+    const first = await invoke(handlers.createOrder, restApiEvent({ body: order }));
+    const replay = await invoke(handlers.createOrder, restApiEvent({ body: order }));
+    const conflict = await invoke(
+      handlers.createOrder,
+      restApiEvent({ body: { ...order, currency: 'USD' } }),
+    );
+    const status = await invoke(
+      handlers.getOrder,
+      getEvent(order.orderId, { queryStringParameters: { storeId: '5' } }),
+    );
+
+    expect(first.statusCode).toBe(202);
+    expect(replay.statusCode).toBe(202);
+    expect(replay.headers?.['idempotent-replayed']).toBe('true');
+    expect(JSON.parse(replay.body).messageId).toBe(JSON.parse(first.body).messageId);
+    expect(conflict.statusCode).toBe(409);
+    expect(JSON.parse(conflict.body)).toEqual({ error: expect.objectContaining({ code: 'order-conflict' }) });
+    expect(JSON.parse(status.body)).toEqual(
+      expect.objectContaining({ status: 'ACCEPTED', messageId: JSON.parse(first.body).messageId }),
+    );
+    expect(await takeMessages(1)).toHaveLength(1);
+    await expectQueueEmpty();
   });
 });

@@ -77,6 +77,8 @@ describe('ingest-api serverless.yml', () => {
     const imported = [
       prod.functions.createOrder?.environment?.ORDERS_QUEUE_URL,
       prod.functions.createOrderBatch?.environment?.ORDERS_QUEUE_URL,
+      prod.functions.createOrder?.environment?.ORDERS_TABLE,
+      prod.functions.createOrderBatch?.environment?.ORDERS_TABLE,
       prod.functions.getOrder?.environment?.ORDERS_TABLE,
       ...Object.values(ROLES).flatMap((role) =>
         statementsOf(prod, role).map((statement) => statement.Resource),
@@ -85,11 +87,11 @@ describe('ingest-api serverless.yml', () => {
       .map((value) => asRecord(value)['Fn::ImportValue'])
       .filter((name) => name !== undefined);
 
-    expect(imported).toHaveLength(6);
+    expect(imported).toHaveLength(10);
     for (const name of imported) expect(exported).toContain(name);
   });
 
-  it('gives each function one data permission on one resource, and no wildcard but X-Ray', () => {
+  it('gives each function only the data permissions it needs, and no wildcard but X-Ray', () => {
     const dataStatements = (role: string) =>
       statementsOf(prod, role)
         .filter((statement) => statement.Sid !== 'Logs' && statement.Sid !== 'Tracing')
@@ -97,6 +99,11 @@ describe('ingest-api serverless.yml', () => {
 
     expect(dataStatements(ROLES.createOrder)).toEqual([
       { Action: 'sqs:SendMessage', Resource: { 'Fn::ImportValue': 'order-pipeline-prod-OrdersQueueArn' } },
+      {
+        // The idempotency record: conditional put, read on conflict, messageId, release.
+        Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: { 'Fn::ImportValue': 'order-pipeline-prod-OrdersTableArn' },
+      },
     ]);
     expect(dataStatements(ROLES.createOrderBatch)).toEqual(dataStatements(ROLES.createOrder));
     expect(dataStatements(ROLES.getOrder)).toEqual([

@@ -3,11 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLogger } from '@order-pipeline/common';
+import { ordersTable } from '@order-pipeline/common/orders-table';
 import { captureAwsClient, inSpan } from '@order-pipeline/common/tracing';
 import type { HandlerDependencies } from './batchHandler';
 import { type ConsumerConfig, SERVICE_NAME } from './config';
 import { chaosFaults, crashAfterBatch } from './faults';
-import { createOrderStore } from './orderStore';
 import { RECORD_LOG_VERBATIM_KEYS } from './processRecord';
 import { createVisibilityChanger } from './visibility';
 
@@ -27,7 +27,7 @@ export const createDependencies = (config: ConsumerConfig): HandlerDependencies 
   return {
     openStoreIds: config.openStoreIds,
     backoff: config.backoff,
-    store: createOrderStore(documents, config.ordersTable),
+    store: ordersTable(documents, config.ordersTable),
     visibility: createVisibilityChanger(sqs, config.sqsEndpoint),
     clock: () => new Date(),
     logger: createLogger(SERVICE_NAME, { verbatimKeys: RECORD_LOG_VERBATIM_KEYS }),

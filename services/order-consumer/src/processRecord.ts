@@ -1,21 +1,21 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   ATTRIBUTE,
+  DEAD_LETTER_CLASS,
   type InspectedMessage,
   inspectOrderMessage,
-  ORDER_STATUS,
-  type StoredOrder,
+  orderFingerprint,
   safeCorrelationId,
   safeOrderId,
   toError,
 } from '@order-pipeline/common';
+import type { OrdersTable } from '@order-pipeline/common/orders-table';
 import { type inSpan, type Span, tryParseTraceHeader } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
 import { type BackoffPolicy, backoffSeconds } from './backoff';
 import { SERVICE_NAME } from './config';
 import { PoisonMessageError } from './errors';
 import type { FaultInjector } from './faults';
-import type { OrderStore } from './orderStore';
 import { isTransientError } from './transientErrors';
 import type { VisibilityChanger } from './visibility';
 
@@ -85,7 +85,7 @@ export interface OutcomeMetrics {
 export interface RecordDependencies {
   openStoreIds: ReadonlySet<number>;
   backoff: BackoffPolicy;
-  store: OrderStore;
+  store: Pick<OrdersTable, 'putProcessed'>;
   visibility: VisibilityChanger;
   clock: () => Date;
   logger: RecordLogger;
@@ -159,20 +159,25 @@ const storeOrder = async (
     throw new PoisonMessageError(inspection.classification, inspection.reason);
   }
   deps.faults?.inject(record, fields.receiveCount);
-  const now = deps.clock().toISOString();
-  const item: StoredOrder = {
-    orderId: inspection.order.orderId,
-    status: ORDER_STATUS.processed,
-    storeId: inspection.attributes.storeId,
-    order: inspection.order,
+  const { order } = inspection;
+  const result = await deps.store.putProcessed({
+    storeId: order.storeId,
+    orderId: order.orderId,
+    fingerprint: orderFingerprint(order),
+    order,
     messageId: record.messageId,
     traceId: fields.traceId,
     correlationId: inspection.attributes.correlationId,
     receiveCount: fields.receiveCount,
-    processedAt: now,
-    updatedAt: now,
-  };
-  const result = await deps.store.putOrder(item);
+    at: deps.clock().toISOString(),
+  });
+  if (result === 'conflict') {
+    // Never dropped as a duplicate: the message is failed until it reaches the DLQ, where it is archived.
+    throw new PoisonMessageError(
+      DEAD_LETTER_CLASS.orderConflict,
+      `store ${order.storeId} already has an order ${order.orderId} with other content`,
+    );
+  }
   return result === 'created' ? RECORD_OUTCOME.processed : RECORD_OUTCOME.duplicate;
 };
 

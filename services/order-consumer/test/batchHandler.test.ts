@@ -1,5 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import type { OrdersTable, ProcessResult } from '@order-pipeline/common/orders-table';
 import {
   anOrder,
   lambdaContext,
@@ -10,7 +11,6 @@ import {
 } from '@order-pipeline/common/testing';
 import { createHandler, type HandlerDependencies } from '../src/batchHandler';
 import { crashAfterBatch } from '../src/faults';
-import type { OrderStore, PutOrderResult } from '../src/orderStore';
 import { OUTCOME_METRIC, type RecordDependencies } from '../src/processRecord';
 import { fakeDependencies, storedOrder } from './helpers/fakes';
 import { captureOutput, emfDocuments, metricTotal } from './helpers/output';
@@ -61,7 +61,7 @@ describe('the processOrders handler', () => {
     captureOutput();
     const { handler, store } = handlerWith();
     const stored = anOrder();
-    store.items.set(stored.orderId, storedOrder(stored));
+    store.seed(storedOrder(stored));
     const slowed = anOrder();
     store.failures.set(slowed.orderId, throttled());
     const good = orderRecord(anOrder());
@@ -109,8 +109,8 @@ describe('the processOrders handler', () => {
   it('processes the records of a batch concurrently: every write starts before any finishes', async () => {
     captureOutput();
     const events: string[] = [];
-    const store: OrderStore = {
-      async putOrder(item): Promise<PutOrderResult> {
+    const store: Pick<OrdersTable, 'putProcessed'> = {
+      async putProcessed(item): Promise<ProcessResult> {
         events.push(`start ${item.orderId}`);
         // Yield to the event loop: a sequential consumer would finish this write before starting the next.
         await new Promise((resolve) => setImmediate(resolve));
@@ -131,7 +131,9 @@ describe('the processOrders handler', () => {
   it('fails the whole batch, losing no record, when the invocation is about to time out', async () => {
     captureOutput();
     // A write that never answers keeps the batch in flight until middy's timeout guard fires.
-    const store: OrderStore = { putOrder: () => new Promise<PutOrderResult>(() => undefined) };
+    const store: Pick<OrdersTable, 'putProcessed'> = {
+      putProcessed: () => new Promise<ProcessResult>(() => undefined),
+    };
     const { handler } = handlerWith({ store });
     const records = [orderRecord(anOrder()), orderRecord(anOrder())];
 

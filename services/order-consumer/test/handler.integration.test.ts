@@ -3,14 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ORDER_STATUS, type StoredOrder } from '@order-pipeline/common';
+import { ORDER_STATUS } from '@order-pipeline/common';
+import type { StoredOrder } from '@order-pipeline/common/orders-table';
 import { anOrder, lambdaContext, sqsEvent, TRACE_HEADER } from '@order-pipeline/common/testing';
 import { parseTraceHeader, setDaemonAddress } from '@order-pipeline/common/tracing';
 import { type LocalAws, loadServiceConfig, startLocalAws } from '@order-pipeline/local-aws';
 import { createHandler } from '../src/batchHandler';
 import { readConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
-import type { OrderStore } from '../src/orderStore';
+import type { RecordDependencies } from '../src/processRecord';
 import {
   type BatchHandler,
   invokeLikeLambda,
@@ -84,7 +85,11 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
 
   const storedOrder = async (orderId: string): Promise<StoredOrder | undefined> => {
     const { Item } = await documents.send(
-      new GetCommand({ TableName: local.tables.OrdersTable, Key: { orderId }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: local.tables.OrdersTable,
+        Key: { storeId: 7, orderId },
+        ConsistentRead: true,
+      }),
     );
     return Item as StoredOrder | undefined;
   };
@@ -203,8 +208,8 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
     const deps = createDependencies(readConfig());
     let attempts = 0;
     // DynamoDB throttles the first write only.
-    const throttleFirstWrite: OrderStore = {
-      putOrder: async (item) => {
+    const throttleFirstWrite: RecordDependencies['store'] = {
+      putProcessed: async (item) => {
         attempts++;
         if (attempts === 1) {
           throw new ProvisionedThroughputExceededException({
@@ -212,7 +217,7 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
             $metadata: { httpStatusCode: 400 },
           });
         }
-        return deps.store.putOrder(item);
+        return deps.store.putProcessed(item);
       },
     };
     const retryingHandler = createHandler({ ...deps, store: throttleFirstWrite });

@@ -4,7 +4,7 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { ReceiptHandleIsInvalid } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_CLASS, ORDER_STATUS } from '@order-pipeline/common';
+import { DEAD_LETTER_CLASS, ORDER_STATUS, orderFingerprint } from '@order-pipeline/common';
 import {
   anOrder,
   orderRecord,
@@ -54,20 +54,20 @@ describe('processRecord()', () => {
       const outcome = await processRecord(record, deps);
 
       expect(outcome).toBe('processed');
-      expect(store.attempts).toEqual([
+      expect(store.argumentsOf('putProcessed')).toEqual([
         {
-          orderId: order.orderId,
-          status: ORDER_STATUS.processed,
           storeId: 3,
+          orderId: order.orderId,
+          fingerprint: orderFingerprint(order),
           order,
           messageId: record.messageId,
           traceId: PRODUCER_ROOT,
           correlationId: 'corr-0001',
           receiveCount: 2,
-          processedAt: NOW.toISOString(),
-          updatedAt: NOW.toISOString(),
+          at: NOW.toISOString(),
         },
       ]);
+      expect(store.item(order)?.status).toBe(ORDER_STATUS.processed);
     });
 
     it('writes one log line with the outcome and the record identifiers, and counts it', async () => {
@@ -117,7 +117,7 @@ describe('processRecord()', () => {
 
       await processRecord(record, deps);
 
-      expect(store.attempts[0]?.traceId).toBeUndefined();
+      expect(store.argumentsOf('putProcessed')[0]?.traceId).toBeUndefined();
     });
   });
 
@@ -184,7 +184,7 @@ describe('processRecord()', () => {
 
         await expect(outcome).rejects.toBeInstanceOf(PoisonMessageError);
         await expect(outcome).rejects.toMatchObject({ classification });
-        expect(store.attempts).toEqual([]);
+        expect(store.argumentsOf('putProcessed')).toEqual([]);
         expect(visibility.changes.map((change) => change.seconds)).toEqual([2]);
       },
     );
@@ -231,6 +231,31 @@ describe('processRecord()', () => {
       await expect(processRecord(record, deps)).rejects.toThrow();
 
       expect(logs[0]?.fields.orderId).toBeUndefined();
+    });
+
+    it('fails a message whose (storeId, orderId) is stored with other content as order-conflict, never as a duplicate', async () => {
+      const { deps, store } = fakeDependencies();
+      const order = anOrder();
+      await processRecord(orderRecord(order), deps);
+
+      const outcome = processRecord(orderRecord({ ...order, currency: 'USD' }), deps);
+
+      await expect(outcome).rejects.toMatchObject({ classification: DEAD_LETTER_CLASS.orderConflict });
+      expect(store.item(order)?.order).toEqual(order);
+    });
+
+    it('stores the same orderId of two stores as two orders', async () => {
+      const { deps, store } = fakeDependencies();
+      const seven = anOrder({ storeId: 7 });
+      const three = { ...seven, storeId: 3 };
+
+      const outcomes = [
+        await processRecord(orderRecord(seven), deps),
+        await processRecord(orderRecord(three, { messageAttributes: orderRecordAttributes(3) }), deps),
+      ];
+
+      expect(outcomes).toEqual(['processed', 'processed']);
+      expect(store.items.size).toBe(2);
     });
 
     it('is logged as poison with its classification and counted', async () => {
@@ -379,7 +404,7 @@ describe('processRecord()', () => {
         'simulated transient failure',
       );
       expect(visibility.changes).toHaveLength(1);
-      expect(store.attempts).toEqual([]);
+      expect(store.argumentsOf('putProcessed')).toEqual([]);
 
       await expect(processRecord(chaos('transient:2', 3), deps)).resolves.toBe('processed');
     });

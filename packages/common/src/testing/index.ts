@@ -8,4 +8,5 @@ export {
   sqsRecord,
   TRACE_HEADER,
 } from './factories';
+export { FakeOrdersTable } from './fakeOrdersTable';
 export { lambdaContext, lambdaRecordFromMessage } from './lambdaRecord';

@@ -338,6 +338,23 @@ describe('pnpm dlq', () => {
       expect(output.out.at(-1)).toBe('dry run, nothing sent: would redrive 1, refused 1, failed 0');
     });
 
+    it('skips already-processed dead letters with --all-retries-exhausted; list --class shows them', async () => {
+      const { run, queue, output } = cli([
+        aDeadLetter({ messageId: 'stuck', classification: 'retries-exhausted' }),
+        aDeadLetter({ messageId: 'copy', classification: 'already-processed' }),
+      ]);
+
+      await run('redrive', '--stage', 'test', '--all-retries-exhausted');
+      const redriven = queue.sent.length;
+      output.out.length = 0;
+      await run('list', '--stage', 'test', '--json', '--class', 'already-processed');
+
+      expect(redriven).toBe(1);
+      expect((JSON.parse(output.text()) as { messageId: string }[]).map((row) => row.messageId)).toEqual([
+        'copy',
+      ]);
+    });
+
     it('redrives every ARCHIVED dead letter of a class, and only those', async () => {
       const { run, queue } = cli([
         aDeadLetter({ messageId: 'a', classification: 'store-not-open' }),

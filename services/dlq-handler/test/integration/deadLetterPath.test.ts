@@ -151,7 +151,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
     return { records, response };
   };
 
-  const item = async (tableName: string | undefined, key: Record<string, string>) =>
+  const item = async (tableName: string | undefined, key: Record<string, string | number>) =>
     (await documents.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
 
   it('archives a poison message without store_id as missing-store-id and marks its order DEAD_LETTERED', async () => {
@@ -181,7 +181,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
         body: JSON.stringify(order),
       }),
     );
-    expect(await item(local.tables.OrdersTable, { orderId: order.orderId })).toEqual(
+    expect(await item(local.tables.OrdersTable, { storeId: order.storeId, orderId: order.orderId })).toEqual(
       expect.objectContaining({ status: 'DEAD_LETTERED', deadLetterClass: 'missing-store-id', messageId }),
     );
     expect(await receive(dlq.url, 1)).toEqual([]);

@@ -1,24 +1,12 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type LocalAws, startLocalAws } from '@order-pipeline/local-aws';
 import { type DeadLetterStore, deadLetterTable } from '../../src/deadLetterTable';
-import { type OrderStatusStore, ordersTable } from '../../src/ordersTable';
 import { aDeadLetter } from '../support/fakes';
 
-const mark = (orderId: string) => ({
-  orderId,
-  messageId: 'm-1',
-  classification: 'store-not-open' as const,
-  reason: 'store 42 is not open',
-  storeId: 42,
-  receiveCount: 3,
-  at: '2026-11-22T12:00:00.000Z',
-});
-
-describe('DynamoDB tables (dynalite, created from the services’ CloudFormation)', () => {
+describe('the dead-letters table (dynalite, created from the service’s CloudFormation)', () => {
   let local: LocalAws;
   let documents: DynamoDBDocumentClient;
   let deadLetters: DeadLetterStore;
-  let orders: OrderStatusStore;
 
   beforeAll(async () => {
     local = await startLocalAws({ services: ['order-consumer', 'dlq-handler'] });
@@ -26,13 +14,9 @@ describe('DynamoDB tables (dynalite, created from the services’ CloudFormation
       marshallOptions: { removeUndefinedValues: true },
     });
     deadLetters = deadLetterTable(documents, local.tables.DeadLettersTable ?? 'missing');
-    orders = ordersTable(documents, local.tables.OrdersTable ?? 'missing');
   }, 60_000);
 
   afterAll(() => local?.stop());
-
-  const storedOrder = async (orderId: string) =>
-    (await documents.send(new GetCommand({ TableName: local.tables.OrdersTable, Key: { orderId } }))).Item;
 
   describe('dead letters', () => {
     it('archives a dead letter once: a second put of the same message id changes nothing', async () => {
@@ -94,51 +78,6 @@ describe('DynamoDB tables (dynalite, created from the services’ CloudFormation
       );
 
       await expect(deadLetters.get('stray')).rejects.toThrow('dead-letters item stray is not a dead letter');
-    });
-  });
-
-  describe('orders', () => {
-    it('creates an absent order as DEAD_LETTERED with the reason', async () => {
-      expect(await orders.markDeadLettered(mark('ord-absent'))).toBe('marked');
-
-      expect(await storedOrder('ord-absent')).toEqual({
-        orderId: 'ord-absent',
-        status: 'DEAD_LETTERED',
-        deadLetterClass: 'store-not-open',
-        deadLetterReason: 'store 42 is not open',
-        messageId: 'm-1',
-        storeId: 42,
-        receiveCount: 3,
-        updatedAt: '2026-11-22T12:00:00.000Z',
-      });
-    });
-
-    it('keeps a PROCESSED order PROCESSED, untouched', async () => {
-      const processed = {
-        orderId: 'ord-processed',
-        status: 'PROCESSED',
-        messageId: 'm-0',
-        updatedAt: 'then',
-      };
-      await documents.send(new PutCommand({ TableName: local.tables.OrdersTable, Item: processed }));
-
-      expect(await orders.markDeadLettered(mark('ord-processed'))).toBe('already-processed');
-      expect(await storedOrder('ord-processed')).toEqual(processed);
-    });
-
-    it('updates an order that is already DEAD_LETTERED (a later dead letter of it)', async () => {
-      await orders.markDeadLettered(mark('ord-twice'));
-
-      const result = await orders.markDeadLettered({
-        ...mark('ord-twice'),
-        messageId: 'm-2',
-        reason: 'again',
-      });
-
-      expect(result).toBe('marked');
-      expect(await storedOrder('ord-twice')).toEqual(
-        expect.objectContaining({ status: 'DEAD_LETTERED', messageId: 'm-2', deadLetterReason: 'again' }),
-      );
     });
   });
 });

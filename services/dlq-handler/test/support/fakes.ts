@@ -1,11 +1,11 @@
 import type { DeadLetterClass } from '@order-pipeline/common';
+import { FakeOrdersTable } from '@order-pipeline/common/testing';
 import type { Span, SpanOptions } from '@order-pipeline/common/tracing';
 import type { ArchiveDeps } from '../../src/archive';
 import type { OrdersQueue, OutgoingMessage } from '../../src/cli/clients';
 import type { Output } from '../../src/cli/output';
 import { DEAD_LETTER_STATUS, type DeadLetter } from '../../src/deadLetter';
 import type { DeadLetterStore } from '../../src/deadLetterTable';
-import type { OrderStatusStore } from '../../src/ordersTable';
 
 /** A dead-letters table in memory, with the conditional semantics of the DynamoDB one. */
 export const memoryDeadLetters = (initial: readonly DeadLetter[] = []) => {
@@ -31,21 +31,6 @@ export const memoryDeadLetters = (initial: readonly DeadLetter[] = []) => {
     },
   };
   return { store, items };
-};
-
-/** The orders table in memory: statuses by orderId, PROCESSED kept as the real condition keeps it. */
-export const memoryOrders = (initial: Record<string, string> = {}) => {
-  const statuses = new Map(Object.entries(initial));
-  const marks: Parameters<OrderStatusStore['markDeadLettered']>[0][] = [];
-  const store: OrderStatusStore = {
-    async markDeadLettered(order) {
-      marks.push(order);
-      if (statuses.get(order.orderId) === 'PROCESSED') return 'already-processed';
-      statuses.set(order.orderId, 'DEAD_LETTERED');
-      return 'marked';
-    },
-  };
-  return { store, statuses, marks };
 };
 
 /** A tracer that records each span's options and runs the work with an inert span. */
@@ -98,13 +83,13 @@ export const FIXED_NOW = new Date('2026-11-22T12:00:00.000Z');
 /** ArchiveDeps made of the fakes above; override any. */
 export const fakeArchiveDeps = (overrides: Partial<ArchiveDeps> = {}) => {
   const deadLetters = memoryDeadLetters();
-  const orders = memoryOrders();
+  const orders = new FakeOrdersTable();
   const tracer = recordingTracer();
   const log = recordingLogger();
   const metrics = recordingMetrics();
   const deps: ArchiveDeps = {
     deadLetters: deadLetters.store,
-    orders: orders.store,
+    orders,
     openStoreIds: new Set([7, 8]),
     logger: log.logger,
     metrics: metrics.metrics,

@@ -4,6 +4,7 @@ import { createOrderBatch } from '../createOrderBatch';
 import { jsonErrors } from '../middleware';
 import { orderQueue } from '../sideEffects/queue';
 import { logger, runtime } from '../sideEffects/runtime';
+import { orders } from '../sideEffects/table';
 
 /** POST /orders/batch (the logic is in ../createOrderBatch.ts). */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -11,7 +12,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .handler((event, context) =>
     createOrderBatch(
       event,
-      { ...runtime, queue: orderQueue },
+      { ...runtime, queue: orderQueue, orders },
       { remainingTimeMs: () => context.getRemainingTimeInMillis() },
     ),
   );

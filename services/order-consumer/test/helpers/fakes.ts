@@ -1,7 +1,8 @@
-import { ORDER_STATUS, type Order, type StoredOrder } from '@order-pipeline/common';
+import { ORDER_STATUS, type Order, orderFingerprint } from '@order-pipeline/common';
+import type { StoredOrder } from '@order-pipeline/common/orders-table';
+import { FakeOrdersTable } from '@order-pipeline/common/testing';
 import type { inSpan, Span, SpanOptions } from '@order-pipeline/common/tracing';
 import type { FaultInjector } from '../../src/faults';
-import type { OrderStore, PutOrderResult } from '../../src/orderStore';
 import type { RecordDependencies, RecordLogFields } from '../../src/processRecord';
 import type { RecordHandle, VisibilityChanger } from '../../src/visibility';
 
@@ -12,24 +13,6 @@ export interface LogLine {
   level: 'info' | 'warn' | 'error';
   message: string;
   fields: RecordLogFields;
-}
-
-/** An orders table in memory with the conditional put's semantics, and errors to throw on request. */
-export class FakeOrderStore implements OrderStore {
-  readonly items = new Map<string, StoredOrder>();
-  readonly attempts: StoredOrder[] = [];
-  readonly failNext: unknown[] = [];
-  /** Errors to throw for given orderIds, on every attempt. */
-  readonly failures = new Map<string, unknown>();
-
-  async putOrder(item: StoredOrder): Promise<PutOrderResult> {
-    this.attempts.push(item);
-    if (this.failNext.length > 0) throw this.failNext.shift();
-    if (this.failures.has(item.orderId)) throw this.failures.get(item.orderId);
-    if (this.items.has(item.orderId)) return 'duplicate';
-    this.items.set(item.orderId, item);
-    return 'created';
-  }
 }
 
 export class FakeVisibility implements VisibilityChanger {
@@ -56,7 +39,7 @@ const fakeSpan = (options: SpanOptions, annotations: Record<string, unknown>): S
 
 export interface Fakes {
   deps: RecordDependencies;
-  store: FakeOrderStore;
+  store: FakeOrdersTable;
   visibility: FakeVisibility;
   logs: LogLine[];
   metrics: Array<{ name: string; value: number }>;
@@ -67,7 +50,7 @@ export interface Fakes {
 
 /** Plain fakes for every dependency of processRecord; override any of them. */
 export const fakeDependencies = (overrides: Partial<RecordDependencies> = {}): Fakes => {
-  const store = new FakeOrderStore();
+  const store = new FakeOrdersTable();
   const visibility = new FakeVisibility();
   const logs: LogLine[] = [];
   const metrics: Array<{ name: string; value: number }> = [];
@@ -107,6 +90,7 @@ export const alwaysFailing = (error: unknown): FaultInjector => ({
 /** The item a processed `order` left in the table. */
 export const storedOrder = (order: Order): StoredOrder => ({
   orderId: order.orderId,
+  fingerprint: orderFingerprint(order),
   status: ORDER_STATUS.processed,
   storeId: order.storeId,
   order,

@@ -1,0 +1,143 @@
+import { ORDER_STATUS } from '../orderRecord';
+import type {
+  AcceptResult,
+  ChangeResult,
+  OrderKey,
+  OrdersTable,
+  ProcessResult,
+  StoredOrder,
+} from '../ordersTable';
+
+const keyOf = ({ storeId, orderId }: OrderKey): string => `${storeId}/${orderId}`;
+
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+
+/**
+ * The orders table in memory, with the conditions of ordersTable() (the integration suite runs the same
+ * cases against both), and errors to throw on request.
+ */
+export class FakeOrdersTable implements OrdersTable {
+  readonly items = new Map<string, StoredOrder>();
+  /** Every call, by method name, in order. */
+  readonly calls: Array<{ method: keyof OrdersTable; argument: unknown }> = [];
+  /** Thrown by the next calls, one each. */
+  readonly failNext: unknown[] = [];
+  /** Thrown by every call for these orderIds. */
+  readonly failures = new Map<string, unknown>();
+
+  private enter(method: keyof OrdersTable, argument: OrderKey): void {
+    this.calls.push({ method, argument });
+    if (this.failNext.length > 0) throw this.failNext.shift();
+    if (this.failures.has(argument.orderId)) throw this.failures.get(argument.orderId);
+  }
+
+  /** Stores an item as it is, for a test's starting state. */
+  seed(item: StoredOrder): void {
+    this.items.set(keyOf(item), item);
+  }
+
+  /** The arguments of every call of one method, in order. */
+  argumentsOf<M extends keyof OrdersTable>(method: M): Array<Parameters<OrdersTable[M]>[0]> {
+    return this.calls.flatMap((call) =>
+      call.method === method ? [call.argument as Parameters<OrdersTable[M]>[0]] : [],
+    );
+  }
+
+  /** The stored item, for assertions. */
+  item(key: OrderKey): StoredOrder | undefined {
+    return this.items.get(keyOf(key));
+  }
+
+  async get(key: OrderKey) {
+    this.enter('get', key);
+    return this.items.get(keyOf(key));
+  }
+
+  async recordAccepted(accepted: Parameters<OrdersTable['recordAccepted']>[0]): Promise<AcceptResult> {
+    this.enter('recordAccepted', accepted);
+    const stored = this.item(accepted);
+    if (
+      stored === undefined ||
+      (stored.status === ORDER_STATUS.deadLettered && stored.fingerprint === undefined)
+    ) {
+      const { at, ...rest } = accepted;
+      this.items.set(
+        keyOf(accepted),
+        withoutUndefined({ ...rest, status: ORDER_STATUS.accepted, acceptedAt: at, updatedAt: at }),
+      );
+      return { outcome: 'recorded' };
+    }
+    return stored.fingerprint === accepted.fingerprint
+      ? { outcome: 'replay', stored }
+      : { outcome: 'conflict', stored };
+  }
+
+  async completeAccepted(
+    key: OrderKey,
+    fingerprint: string,
+    messageId: string,
+    at: string,
+  ): Promise<ChangeResult> {
+    this.enter('completeAccepted', key);
+    const stored = this.item(key);
+    if (stored?.status !== ORDER_STATUS.accepted || stored.fingerprint !== fingerprint) return 'unchanged';
+    this.items.set(keyOf(key), { ...stored, messageId, updatedAt: at });
+    return 'changed';
+  }
+
+  async releaseAccepted(key: OrderKey, fingerprint: string): Promise<ChangeResult> {
+    this.enter('releaseAccepted', key);
+    const stored = this.item(key);
+    if (
+      stored?.status !== ORDER_STATUS.accepted ||
+      stored.fingerprint !== fingerprint ||
+      stored.messageId !== undefined
+    ) {
+      return 'unchanged';
+    }
+    this.items.delete(keyOf(key));
+    return 'changed';
+  }
+
+  async putProcessed(processed: Parameters<OrdersTable['putProcessed']>[0]): Promise<ProcessResult> {
+    this.enter('putProcessed', processed);
+    const stored = this.item(processed);
+    const replaceable =
+      stored === undefined ||
+      (stored.status === ORDER_STATUS.deadLettered && stored.fingerprint === undefined) ||
+      (stored.status !== ORDER_STATUS.processed && stored.fingerprint === processed.fingerprint);
+    if (!replaceable) return stored.fingerprint === processed.fingerprint ? 'duplicate' : 'conflict';
+    const { at, ...rest } = processed;
+    this.items.set(
+      keyOf(processed),
+      withoutUndefined({ ...rest, status: ORDER_STATUS.processed, processedAt: at, updatedAt: at }),
+    );
+    return 'created';
+  }
+
+  async markDeadLettered(marked: Parameters<OrdersTable['markDeadLettered']>[0]): Promise<ChangeResult> {
+    this.enter('markDeadLettered', marked);
+    const stored = this.item(marked);
+    const markable =
+      stored === undefined ||
+      (marked.fingerprint === undefined
+        ? stored.status === ORDER_STATUS.deadLettered && stored.fingerprint === undefined
+        : stored.status !== ORDER_STATUS.processed &&
+          (stored.fingerprint === undefined || stored.fingerprint === marked.fingerprint));
+    if (!markable) return 'unchanged';
+    const { classification, reason, at, ...rest } = marked;
+    this.items.set(
+      keyOf(marked),
+      withoutUndefined({
+        ...stored,
+        ...withoutUndefined(rest),
+        status: ORDER_STATUS.deadLettered,
+        deadLetterClass: classification,
+        deadLetterReason: reason,
+        updatedAt: at,
+      }),
+    );
+    return 'changed';
+  }
+}
