@@ -32,6 +32,7 @@ const lambda = (functionName: string, role: string, timeout = 10): CfnResource =
     Runtime: 'nodejs22.x',
     Timeout: timeout,
     TracingConfig: { Mode: 'Active' },
+    Environment: { Variables: { TRACING_BACKEND: 'xray' } },
     Role: arnOf(role),
   },
 });
