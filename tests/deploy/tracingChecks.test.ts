@@ -14,7 +14,12 @@ const templates = (): CfnTemplate[] => [orderConsumerTemplate(), ingestApiTempla
 const toOtel = (template: CfnTemplate): CfnTemplate => {
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type === 'AWS::Lambda::Function') {
-      propsOf(template, id).Environment = { Variables: { TRACING_BACKEND: 'otel' } };
+      propsOf(template, id).Environment = {
+        Variables: {
+          TRACING_BACKEND: 'otel',
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://xray.eu-west-1.amazonaws.com/v1/traces',
+        },
+      };
     }
     if (resource.Type === 'AWS::IAM::Role')
       statementOf(template, id, 'Tracing').Action = [...TRACING_ACTIONS.otel];
@@ -44,6 +49,20 @@ describe('checkTracingBackend()', () => {
 
     expect(checkTracingBackend(consumer, 'otel')).toEqual([
       "function ProcessOrdersLambdaFunction's role ProcessOrdersRole does not allow xray:PutSpans, xray:PutSpansForIndexing",
+    ]);
+  });
+
+  it('reports an OpenTelemetry function that sends its spans anywhere but X-Ray', () => {
+    const consumer = toOtel(orderConsumerTemplate());
+    propsOf(consumer, 'ProcessOrdersLambdaFunction').Environment = {
+      Variables: {
+        TRACING_BACKEND: 'otel',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/v1/traces',
+      },
+    };
+
+    expect(checkTracingBackend(consumer, 'otel')).toEqual([
+      'function ProcessOrdersLambdaFunction sends spans to "http://127.0.0.1:4318/v1/traces", not X-Ray\'s OTLP endpoint',
     ]);
   });
 

@@ -17,6 +17,9 @@ const OTLP_ONLY = TRACING_ACTIONS.otel.filter(
   (action) => !(TRACING_ACTIONS.xray as readonly string[]).includes(action),
 );
 
+// X-Ray's OTLP traces endpoint, the only place the otel backend may send spans on AWS.
+const XRAY_OTLP_ENDPOINT = /^https:\/\/xray\.[a-z0-9-]+\.amazonaws\.com\/v1\/traces$/;
+
 const roleOf = (fn: CfnTemplate['Resources'][string]): string | undefined => {
   const role = fn.Properties?.Role as { 'Fn::GetAtt'?: unknown[]; Ref?: unknown } | undefined;
   const target = role?.['Fn::GetAtt']?.[0] ?? role?.Ref;
@@ -33,6 +36,14 @@ export const checkTracingBackend = (template: CfnTemplate, backend: TracingBacke
     if (variables?.TRACING_BACKEND !== backend) {
       violations.push(
         `function ${id} has TRACING_BACKEND ${JSON.stringify(variables?.TRACING_BACKEND)}, not "${backend}"`,
+      );
+    }
+    if (
+      backend === 'otel' &&
+      !XRAY_OTLP_ENDPOINT.test(String(variables?.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT))
+    ) {
+      violations.push(
+        `function ${id} sends spans to ${JSON.stringify(variables?.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)}, not X-Ray's OTLP endpoint`,
       );
     }
     const role = roleOf(fn);

@@ -20,12 +20,26 @@ export const tracingBackendName = (env: NodeJS.ProcessEnv = process.env): Tracin
   return name as TracingBackendName;
 };
 
-/**
- * Loads only the chosen backend. The bundles are built with `process.env.TRACING_BACKEND` defined as
- * the stage's value (serverless.shared.yml), so esbuild drops the other branch and the unused SDK is
- * not even in the bundle; without that definition (tests, scripts) the choice is made at run time.
- */
-export const selectBackend = (name: TracingBackendName = tracingBackendName()): TracingBackend =>
+/** The backend named `name` (tests, tools); services go through `processBackend()`. */
+export const selectBackend = (name: TracingBackendName): TracingBackend =>
   name === 'otel'
     ? (require('./otel') as typeof import('./otel')).otelBackend
     : (require('./xray') as typeof import('./xray')).xrayBackend;
+
+/**
+ * This process's backend, loading only that one. The bundles are built with
+ * `process.env.TRACING_BACKEND` defined as the stage's value (serverless.shared.yml), so the test
+ * below becomes `"xray" === "otel"` and esbuild leaves the other backend, and its SDK, out of the
+ * bundle. It must read `process.env.TRACING_BACKEND` literally for that. Without the definition
+ * (tests, scripts) the choice is made at run time.
+ */
+export const processBackend = (): TracingBackend =>
+  // A conditional expression, not an early return: esbuild drops the untaken branch of a constant one.
+  process.env.TRACING_BACKEND === 'otel'
+    ? (require('./otel') as typeof import('./otel')).otelBackend
+    : checkedXRayBackend();
+
+const checkedXRayBackend = (): TracingBackend => {
+  tracingBackendName(); // refuses a value that is neither backend
+  return (require('./xray') as typeof import('./xray')).xrayBackend;
+};

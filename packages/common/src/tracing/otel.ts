@@ -76,6 +76,19 @@ interface OtelState {
 }
 
 const propagator = new AWSXRayPropagator();
+
+let warned = false;
+/** Says once per process that spans are being lost, and why (the collector is down, the URL is wrong). */
+const warnOnce = (error: unknown): void => {
+  if (warned) return;
+  warned = true;
+  process.emitWarning(
+    `OpenTelemetry spans were not exported: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      code: 'ORDER_PIPELINE_OTLP_EXPORT',
+    },
+  );
+};
 let state: OtelState | undefined;
 let contextManagerSet = false;
 
@@ -187,7 +200,7 @@ const inSpan = async <T>(options: SpanOptions, work: (span: Span) => Promise<T>)
   } finally {
     if (isRoot && --current.openRoots === 0) {
       // An export that fails must not fail the work; the spans are lost, as UDP segments would be.
-      await current.provider.forceFlush().catch(() => undefined);
+      await current.provider.forceFlush().catch(warnOnce);
     }
   }
 };

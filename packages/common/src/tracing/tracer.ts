@@ -1,11 +1,11 @@
 // The tracing entry points every service uses; the backend behind them is chosen once per process.
-import { selectBackend } from './backend';
+import { processBackend } from './backend';
 import type { OtlpProtocol } from './otlpExporter';
 import type { AwsSdkClient, Span, SpanOptions, TracingBackend } from './span';
 
 let backend: TracingBackend | undefined;
 const current = (): TracingBackend => {
-  backend ??= selectBackend();
+  backend ??= processBackend();
   return backend;
 };
 
