@@ -9,3 +9,4 @@ export {
   TRACE_HEADER,
 } from './factories';
 export { lambdaContext, lambdaRecordFromMessage } from './lambdaRecord';
+export { type Random, seeded } from './random';
