@@ -73,7 +73,7 @@ const toDocument = (span: OtlpSpan, service: string): SegmentDocument | undefine
     trace_id: `1-${traceId.slice(0, 8)}-${traceId.slice(8)}`,
     ...(parentSpanId && HEX_SPAN_ID.test(parentSpanId) ? { parent_id: parentSpanId } : {}),
     name: span.name ?? '?',
-    service,
+    service_name: service,
     start_time: start,
     ...(end === undefined ? {} : { end_time: end }),
     ...(failed ? { fault: true } : {}),

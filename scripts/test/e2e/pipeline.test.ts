@@ -15,7 +15,8 @@ describe('the local stack, end to end', () => {
   let maxReceiveCount: number;
 
   beforeAll(async () => {
-    e2e = await startE2e();
+    // The default tracing backend, whatever the developer's shell says (tracing.test.ts runs otel).
+    e2e = await startE2e({ env: { TRACING_BACKEND: 'xray' } });
     const { Attributes } = await e2e.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queueOf(e2e.stack.info, 'OrdersQueue').url,
@@ -117,7 +118,7 @@ describe('the local stack, end to end', () => {
     expect(() => parseTraceHeader(`Root=${traceId}`)).not.toThrow();
     // The default backend: X-Ray SDK segments over UDP (OpenTelemetry spans would name their service).
     expect(e2e.stack.info.tracingBackend).toBe('xray');
-    expect(segments.filter((segment) => segment.service !== undefined)).toEqual([]);
+    expect(segments.filter((segment) => segment.service_name !== undefined)).toEqual([]);
   });
 
   it('refuses a request without the API key', async () => {

@@ -24,7 +24,7 @@ describe('the local stack with TRACING_BACKEND=otel', () => {
     expect(new Set(segments.map((segment) => segment.trace_id))).toEqual(new Set([traceId]));
     expect(() => parseTraceHeader(`Root=${traceId}`)).not.toThrow();
     // Every one of them came over OTLP/HTTP from the service that names itself.
-    expect(new Set(segments.map((segment) => segment.service))).toEqual(
+    expect(new Set(segments.map((segment) => segment.service_name))).toEqual(
       new Set(['ingest-api', 'order-consumer', 'dlq-handler']),
     );
   });
