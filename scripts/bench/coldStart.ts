@@ -2,12 +2,15 @@ import { execFile } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { TRACING_BACKENDS, type TracingBackendName } from '@order-pipeline/common/tracing';
 import { loadServiceConfig, REPO_ROOT, SERVICES, serviceDir } from '@order-pipeline/local-aws';
 import { build } from 'esbuild';
 import { median, round } from './stats';
 
 export interface ColdStartRow {
   function: string;
+  /** The tracing backend the bundle was built for (TRACING_BACKEND defined at build time). */
+  backend: TracingBackendName;
   bundleKb: number;
   baselineKb: number;
   initMs: number;
@@ -18,8 +21,15 @@ export interface ColdStartRow {
 
 const OUT_DIR = join(REPO_ROOT, '.local', 'bench', 'cold-start');
 
-// The same options serverless-esbuild gets from serverless.shared.yml.
-const bundle = async (entry: string, outfile: string, resolveDir: string, stdin?: string) => {
+// The same options serverless-esbuild gets from serverless.shared.yml (`define` included: the
+// stage's tracing backend is fixed at build time, and the other one left out).
+const bundle = async (
+  entry: string,
+  outfile: string,
+  resolveDir: string,
+  stdin?: string,
+  backend: TracingBackendName = 'xray',
+) => {
   const result = await build({
     ...(stdin === undefined
       ? { entryPoints: [entry] }
@@ -31,6 +41,7 @@ const bundle = async (entry: string, outfile: string, resolveDir: string, stdin?
     format: 'cjs',
     minify: false,
     keepNames: true,
+    define: { 'process.env.TRACING_BACKEND': JSON.stringify(backend) },
     metafile: true,
     logLevel: 'silent',
     absWorkingDir: resolveDir,
@@ -87,7 +98,10 @@ const stringEnv = (environment: Record<string, unknown> | undefined): Record<str
       .map(([key, value]) => [key, String(value)]),
   );
 
-export const measureColdStarts = async (samples: number): Promise<ColdStartRow[]> => {
+export const measureColdStarts = async (
+  samples: number,
+  backends: readonly TracingBackendName[] = TRACING_BACKENDS,
+): Promise<ColdStartRow[]> => {
   await mkdir(OUT_DIR, { recursive: true });
   const rows: ColdStartRow[] = [];
   for (const service of SERVICES) {
@@ -95,12 +109,17 @@ export const measureColdStarts = async (samples: number): Promise<ColdStartRow[]
     for (const [name, fn] of Object.entries(config.functions)) {
       const dir = serviceDir(service);
       const entry = join(dir, `${fn.handler.replace(/\.[^.]+$/, '')}.ts`);
-      const outfile = join(OUT_DIR, `${service}-${name}.js`);
-      const metafile = await bundle(entry, outfile, dir);
-      const sdkClients = sdkClientsOf(Object.keys(metafile.inputs));
+      const bundles = [];
+      for (const backend of backends) {
+        const outfile = join(OUT_DIR, `${service}-${name}.${backend}.js`);
+        const metafile = await bundle(entry, outfile, dir, undefined, backend);
+        bundles.push({ backend, outfile, sdkClients: sdkClientsOf(Object.keys(metafile.inputs)) });
+      }
+      // The baseline holds the SDK clients of the default backend's bundle (the same for both).
+      const sdkClients = bundles[0]?.sdkClients ?? [];
       const baselineFile = join(OUT_DIR, `${service}-${name}.baseline.js`);
       await bundle('', baselineFile, dir, baselineSource(sdkClients));
-      const env = {
+      const baseEnv = {
         PATH: process.env.PATH,
         AWS_REGION: 'eu-west-1',
         AWS_ACCESS_KEY_ID: 'bench',
@@ -108,22 +127,29 @@ export const measureColdStarts = async (samples: number): Promise<ColdStartRow[]
         ...stringEnv(config.provider.environment),
         ...stringEnv(fn.environment),
       };
-      const initMs: number[] = [];
+      const initMs = new Map(bundles.map(({ backend }) => [backend, [] as number[]]));
       const baselineInitMs: number[] = [];
-      // Alternate the two so that machine noise hits both alike.
+      // Interleave the bundles and the baseline so that machine noise hits all of them alike.
       for (let sample = 0; sample < samples; sample++) {
-        initMs.push(await initOnce(outfile, env));
-        baselineInitMs.push(await initOnce(baselineFile, env));
+        for (const { backend, outfile } of bundles) {
+          initMs.get(backend)?.push(await initOnce(outfile, { ...baseEnv, TRACING_BACKEND: backend }));
+        }
+        baselineInitMs.push(await initOnce(baselineFile, baseEnv));
       }
-      rows.push({
-        function: `${service}/${name}`,
-        bundleKb: await kb(outfile),
-        baselineKb: await kb(baselineFile),
-        initMs: round(median(initMs)),
-        baselineInitMs: round(median(baselineInitMs)),
-        ratio: round(median(initMs) / median(baselineInitMs)),
-        sdkClients,
-      });
+      const baseline = median(baselineInitMs);
+      for (const { backend, outfile } of bundles) {
+        const init = median(initMs.get(backend) ?? []);
+        rows.push({
+          function: `${service}/${name}`,
+          backend,
+          bundleKb: await kb(outfile),
+          baselineKb: await kb(baselineFile),
+          initMs: round(init),
+          baselineInitMs: round(baseline),
+          ratio: round(init / baseline),
+          sdkClients,
+        });
+      }
     }
   }
   return rows;

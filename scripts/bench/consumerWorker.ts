@@ -1,5 +1,7 @@
-// Runs in a child process of `pnpm bench` (its stdout, where the handler's logs and metrics go, is
-// discarded): the real order-consumer handler against in-memory fakes, and a bare loop beside it.
+// Runs in a child process of `pnpm bench` (its stdout, where the handlers' logs and metrics go, is
+// discarded), with a Lambda-like environment (cli.ts) so that both tracers record as they do on
+// Lambda: the real order-consumer handler against in-memory fakes, its Powertools peer doing the same
+// per-record work (powertoolsPeer.ts), and a bare parse-and-validate loop, measured round by round.
 import { writeFile } from 'node:fs/promises';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createLogger, inspectOrderMessage } from '@order-pipeline/common';
@@ -15,6 +17,7 @@ import { inSpan } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
 import { createHandler } from '../../services/order-consumer/src/batchHandler';
 import { RECORD_LOG_VERBATIM_KEYS } from '../../services/order-consumer/src/processRecord';
+import { powertoolsPeer } from './powertoolsPeer';
 import { median, round } from './stats';
 
 const OPEN_STORES = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -56,11 +59,26 @@ const timeMs = async (work: () => Promise<unknown>): Promise<number> => {
   return Number(process.hrtime.bigint() - start) / 1e6;
 };
 
+/** CPU time (user + system) of `work`, in µs: what a shared, noisy machine distorts least. */
+const cpuUs = async (work: () => Promise<unknown>): Promise<number> => {
+  const start = process.cpuUsage();
+  await work();
+  const { user, system } = process.cpuUsage(start);
+  return user + system;
+};
+
 export interface ConsumerFigures {
   messages: number;
   handlerPerSecond: number;
   bareLoopPerSecond: number;
+  /** Handler throughput over the bare loop's (for reference: no handler that traces and logs nears 1). */
   efficiency: number;
+  /** CPU µs per record: the project's handler, its Powertools peer, the bare loop. */
+  handlerCpuUsPerRecord: number;
+  peerCpuUsPerRecord: number;
+  bareCpuUsPerRecord: number;
+  /** The project's per-record CPU over the peer's (target <= 0.8). */
+  cpuVsPeer: number;
   batchOf10With20msWritesMs: number;
   batchRatio: number;
 }
@@ -69,25 +87,38 @@ const main = async (resultFile: string, messages: number, rounds: number) => {
   const context = lambdaContext('order-consumer-bench', 60_000);
   const handlerMs: number[] = [];
   const bareMs: number[] = [];
+  const cpu = { handler: [] as number[], peer: [] as number[], bare: [] as number[] };
+  const runBatches = async (
+    handler: (
+      event: ReturnType<typeof sqsEvent>,
+      context: ReturnType<typeof lambdaContext>,
+    ) => Promise<{
+      batchItemFailures: unknown[];
+    }>,
+    all: SQSRecord[],
+  ) => {
+    for (const batch of batches(all)) {
+      const response = await handler(sqsEvent(batch), context);
+      if (response.batchItemFailures.length > 0) throw new Error('bench records must all succeed');
+    }
+  };
   for (let round = 0; round < rounds; round++) {
     const all = records(messages);
     const handler = handlerWith(memoryStore());
-    handlerMs.push(
-      await timeMs(async () => {
-        for (const batch of batches(all)) {
-          const response = await handler(sqsEvent(batch), context);
-          if (response.batchItemFailures.length > 0) throw new Error('bench records must all succeed');
-        }
-      }),
-    );
-    bareMs.push(
-      await timeMs(async () => {
-        for (const record of all) {
-          const inspected = inspectOrderMessage(record, OPEN_STORES);
-          if (!inspected.ok) throw new Error('bench records must all be valid');
-        }
-      }),
-    );
+    cpu.handler.push(await cpuUs(() => runBatches(handler, all)));
+    const peer = powertoolsPeer(memoryStore(), OPEN_STORES);
+    cpu.peer.push(await cpuUs(() => runBatches(peer, all)));
+    // Wall time too, on a fresh store, for the throughput figures.
+    const timed = handlerWith(memoryStore());
+    handlerMs.push(await timeMs(() => runBatches(timed, all)));
+    const bare = async () => {
+      for (const record of all) {
+        const inspected = inspectOrderMessage(record, OPEN_STORES);
+        if (!inspected.ok) throw new Error('bench records must all be valid');
+      }
+    };
+    cpu.bare.push(await cpuUs(bare));
+    bareMs.push(await timeMs(bare));
   }
   const slowHandler = handlerWith(memoryStore(20));
   const batchMs: number[] = [];
@@ -102,6 +133,10 @@ const main = async (resultFile: string, messages: number, rounds: number) => {
     handlerPerSecond: round(handlerPerSecond, 0),
     bareLoopPerSecond: round(bareLoopPerSecond, 0),
     efficiency: round(handlerPerSecond / bareLoopPerSecond, 3),
+    handlerCpuUsPerRecord: round(median(cpu.handler) / messages, 1),
+    peerCpuUsPerRecord: round(median(cpu.peer) / messages, 1),
+    bareCpuUsPerRecord: round(median(cpu.bare) / messages, 1),
+    cpuVsPeer: round(median(cpu.handler) / median(cpu.peer), 3),
     batchOf10With20msWritesMs: round(median(batchMs)),
     batchRatio: round(median(batchMs) / 20),
   };

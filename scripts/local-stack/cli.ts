@@ -6,8 +6,8 @@ import { type Stack, startStack } from './stack';
 const USAGE = `Usage: pnpm start [--quiet] [--help]
 
 Starts the whole pipeline locally, as one process tree: embedded SQS (local-aws-sqs) and DynamoDB
-(dynalite) with the queues and tables of the services' own CloudFormation, an X-Ray segment
-collector, and ingest-api, order-consumer and dlq-handler under \`sls offline start --stage local\`.
+(dynalite) with the queues and tables of the services' own CloudFormation, a trace collector
+(X-Ray segments over UDP, OpenTelemetry spans over OTLP/HTTP), and ingest-api, order-consumer and dlq-handler under \`sls offline start --stage local\`.
 Prints the API URL, the development API key and a sample curl; writes the same facts to
 .local/stack.json. Ctrl-C stops everything.
 
@@ -15,7 +15,9 @@ Options:
   --quiet   do not echo the services' output (it is always written to .local/logs/)
   --help    show this help
 
-Ports (127.0.0.1): SQS ${DEFAULT_PORTS.sqs}, DynamoDB ${DEFAULT_PORTS.dynamo}, X-Ray UDP ${DEFAULT_PORTS.xray},
+Tracing backend: TRACING_BACKEND=xray (default) or otel, e.g. \`TRACING_BACKEND=otel pnpm start\`.
+
+Ports (127.0.0.1): SQS ${DEFAULT_PORTS.sqs}, DynamoDB ${DEFAULT_PORTS.dynamo}, X-Ray UDP ${DEFAULT_PORTS.xray}, OTLP/HTTP ${DEFAULT_PORTS.otlp},
 ingest-api ${DEFAULT_PORTS.ingestHttp}, order-consumer ${DEFAULT_PORTS.consumerHttp}, dlq-handler ${DEFAULT_PORTS.dlqHttp}.`;
 
 export const summary = (info: StackInfo): string => {
@@ -36,7 +38,7 @@ export const summary = (info: StackInfo): string => {
     `  API key      ${info.apiKey}   (header x-api-key)`,
     `  SQS          ${info.sqsEndpoint}   orders queue ${info.queues.OrdersQueue?.url ?? '?'}`,
     `  DynamoDB     ${info.dynamoEndpoint}`,
-    `  X-Ray        udp ${info.xrayDaemonAddress} -> ${info.tracesFile}`,
+    `  Traces       ${info.tracingBackend ?? 'xray'} backend: X-Ray udp ${info.xrayDaemonAddress}, OTLP ${info.otlpEndpoint ?? '?'} -> ${info.tracesFile}`,
     `  Logs         ${info.logsDir}`,
     '',
     'Try it:',

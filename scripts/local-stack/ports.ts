@@ -6,6 +6,8 @@ export interface StackPorts {
   dynamo: number;
   /** UDP: the X-Ray collector. */
   xray: number;
+  /** TCP: the collector's OTLP/HTTP receiver (the OpenTelemetry backend). */
+  otlp: number;
   ingestHttp: number;
   ingestLambda: number;
   consumerHttp: number;
@@ -18,6 +20,7 @@ export const DEFAULT_PORTS: StackPorts = {
   sqs: 9324,
   dynamo: 8000,
   xray: 2000,
+  otlp: 4318,
   ingestHttp: 3101,
   ingestLambda: 3111,
   consumerHttp: 3102,

@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tracingBackendName } from '@order-pipeline/common/tracing';
 import { type LocalAws, startLocalAws } from '@order-pipeline/local-aws';
 import { DEFAULT_STATE_DIR, type StackInfo, stackFile } from '@order-pipeline/local-aws/stack-file';
 import { type Collector, startCollector } from './collector';
@@ -55,6 +56,8 @@ const serviceEnv = (
   ...local.env,
   ...extra,
   AWS_XRAY_DAEMON_ADDRESS: collector.address,
+  // The services' local `otlpTracesEndpoint` param: the OpenTelemetry backend sends here.
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.otlpUrl,
   LOCAL_SQS_ENDPOINT: local.sqsEndpoint,
   INGEST_API_HTTP_PORT: String(ports.ingestHttp),
   INGEST_API_LAMBDA_PORT: String(ports.ingestLambda),
@@ -70,7 +73,7 @@ const serviceEnv = (
 
 /**
  * Starts the embedded SQS and DynamoDB (queues and tables from the services' CloudFormation), the
- * X-Ray collector, and every service under `sls offline`; resolves once all of them answer.
+ * trace collector (X-Ray UDP and OTLP/HTTP), and every service under `sls offline`; resolves once all of them answer.
  * Anything already started is stopped again if a later step fails.
  */
 export const startStack = async (options: StackOptions = {}): Promise<Stack> => {
@@ -99,10 +102,12 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
       dynamoPort: ports.dynamo,
     });
     cleanups.push(() => local.stop());
-    const collector = await startCollector(tracesFile, ports.xray);
+    const collector = await startCollector(tracesFile, ports.xray, '127.0.0.1', ports.otlp);
     cleanups.push(() => collector.close());
 
     const env = serviceEnv(local, ports, collector, options.env ?? {});
+    // Each service's local `tracingBackend` param reads TRACING_BACKEND; refused here if unknown.
+    const tracingBackend = tracingBackendName(env);
     const services = names.map((name) =>
       startService({ name, env, logFile: join(logsDir, `${name}.log`), echo: options.echo ?? false }),
     );
@@ -125,6 +130,8 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
       sqsEndpoint: local.sqsEndpoint,
       dynamoEndpoint: local.dynamoEndpoint,
       xrayDaemonAddress: collector.address,
+      otlpEndpoint: collector.otlpUrl,
+      tracingBackend,
       queues: local.queues,
       tables: local.tables,
       tracesFile,

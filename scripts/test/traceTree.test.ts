@@ -57,6 +57,29 @@ describe('buildTrees()', () => {
   });
 });
 
+describe('toNodes()', () => {
+  it("names an X-Ray segment's service by the segment, not by the SDK's own `service` object", () => {
+    const xray = { ...documents[0], service: { name: 'unknown', runtime: 'node' } } as SegmentDocument;
+
+    expect(toNodes([xray])[0]?.service).toBe('ingest-api');
+  });
+
+  it('names an OpenTelemetry span by the service that sent it', () => {
+    const span: SegmentDocument = {
+      id: 'cccccccccccccccc',
+      trace_id: TRACE,
+      parent_id: 'aaaaaaaaaaaaaaaa',
+      name: 'DynamoDB.PutItem',
+      service_name: 'order-consumer',
+      start_time: 100.55,
+    };
+
+    expect(toNodes([span])[0]).toEqual(
+      expect.objectContaining({ service: 'order-consumer', name: 'DynamoDB.PutItem' }),
+    );
+  });
+});
+
 describe('traceIdsOfOrder()', () => {
   it('finds the traces annotated with the order id', () => {
     expect(traceIdsOfOrder(toNodes(documents), 'o-1')).toEqual([TRACE]);

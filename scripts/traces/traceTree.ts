@@ -5,6 +5,11 @@ export interface SegmentDocument {
   parent_id?: string;
   type?: 'subsegment';
   name: string;
+  /**
+   * The emitting service, on documents converted from OpenTelemetry spans (flat, not nested). Not
+   * `service`: X-Ray documents use that name for an object (`{ name, runtime, ... }`).
+   */
+  service_name?: string;
   start_time: number;
   end_time?: number;
   in_progress?: boolean;
@@ -64,7 +69,7 @@ export const toNodes = (documents: readonly SegmentDocument[]): TraceNode[] =>
     return flatten(
       document,
       traceId,
-      document.type === 'subsegment' ? '' : document.name,
+      document.service_name ?? (document.type === 'subsegment' ? '' : document.name),
       document.parent_id,
     );
   });

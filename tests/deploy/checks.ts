@@ -199,7 +199,7 @@ export const stageParams = (printed: { params?: unknown }, stage: string): Param
 
 // --- IAM statements -----------------------------------------------------------------------------
 
-interface Statement {
+export interface Statement {
   where: string;
   effect: unknown;
   actions: string[];
@@ -208,7 +208,7 @@ interface Statement {
 }
 
 /** Identity-based policy statements: roles' inline policies, AWS::IAM::Policy, AWS::IAM::ManagedPolicy. */
-const identityStatements = (template: CfnTemplate): Statement[] => {
+export const identityStatements = (template: CfnTemplate): Statement[] => {
   const statements: Statement[] = [];
   const add = (where: string, document: unknown): void => {
     if (!isObject(document)) return;

@@ -49,7 +49,7 @@ const lambda = (
     Timeout: timeout,
     TracingConfig: { Mode: 'Active' },
     Role: arnOf(role),
-    Environment: { Variables: variables },
+    Environment: { Variables: { TRACING_BACKEND: 'xray', ...variables } },
   },
 });
 

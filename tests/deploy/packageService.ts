@@ -100,15 +100,23 @@ const sls = async (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Pr
   }
 };
 
-/** Runs `sls package --stage <stage>` and `sls print --stage <stage>` for a service, offline. */
-export const packageService = async (service: ServiceName, stage: string): Promise<PackagedService> => {
+/**
+ * Runs `sls package --stage <stage>` and `sls print --stage <stage>` for a service, offline, with
+ * `--param=name=value` for each of `overrides`.
+ */
+export const packageService = async (
+  service: ServiceName,
+  stage: string,
+  overrides: Readonly<Record<string, string>> = {},
+): Promise<PackagedService> => {
   const root = await mkdtemp(join(tmpdir(), `deploy-${service}-`));
   try {
     const cwd = await mirrorService(root, service);
     const out = join(root, 'package');
+    const paramArgs = Object.entries(overrides).map(([name, value]) => `--param=${name}=${value}`);
     const [, printed] = await Promise.all([
-      sls(cwd, ['package', '--stage', stage, '--package', out]),
-      sls(cwd, ['print', '--stage', stage, '--format', 'json']),
+      sls(cwd, ['package', '--stage', stage, '--package', out, ...paramArgs]),
+      sls(cwd, ['print', '--stage', stage, '--format', 'json', ...paramArgs]),
     ]);
     const template = JSON.parse(
       await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),

@@ -38,6 +38,7 @@ import {
 } from './expectations';
 import { type PackagedService, packageService, SERVICES, type ServiceName } from './packageService';
 import { checkGatewayResponses, checkRuntime } from './platformChecks';
+import { checkTracingBackend } from './tracingChecks';
 
 /**
  * What `sls deploy --stage prod` would create, proven without an AWS account: each service is
@@ -116,6 +117,11 @@ describe.each(SERVICES)('sls package --stage prod: %s', (service) => {
   it('traces every function, and the API stage, with X-Ray', async () => {
     const { template, state } = await get(service);
     expect([...checkFunctionTracing(template), ...checkApiTracing(template, state)]).toEqual([]);
+  });
+
+  it('tells every function the default tracing backend (X-Ray SDK) and allows it no OTLP action', async () => {
+    const { template } = await get(service);
+    expect(checkTracingBackend(template, 'xray')).toEqual([]);
   });
 
   it('runs every function with a role of its own', async () => {

@@ -21,6 +21,10 @@ export interface StackInfo {
   sqsEndpoint: string;
   dynamoEndpoint: string;
   xrayDaemonAddress: string;
+  /** The collector's OTLP/HTTP traces URL (the OpenTelemetry backend sends there). */
+  otlpEndpoint?: string;
+  /** The services' tracing backend (`TRACING_BACKEND`): `xray` or `otel`. */
+  tracingBackend?: string;
   /** Queues by CloudFormation logical id (`OrdersQueue`, `OrdersDeadLetterQueue`). */
   queues: Record<string, ProvisionedQueue>;
   /** Table names by logical id (`OrdersTable`, `DeadLettersTable`). */

@@ -102,3 +102,30 @@ export const eventually = async <T>(
 
 export const orderRequest = (storeId: number, overrides: Partial<Order> = {}) =>
   anOrderRequest({ storeId, ...overrides });
+
+const TRACED_SERVICES = ['ingest-api', 'order-consumer', 'dlq-handler'] as const;
+
+/**
+ * Posts an order for a store that is not open (99), waits until it is dead-lettered, and answers the
+ * API's traceId with every segment or span of that order, once ingest-api, order-consumer and
+ * dlq-handler have all emitted theirs: the trace-continuity check, whichever the tracing backend.
+ */
+export const traceOfDeadLetteredOrder = async (
+  e2e: E2e,
+): Promise<{ orderId: string; traceId: string; segments: SegmentDocument[] }> => {
+  const posted = await e2e.post('/orders', orderRequest(99));
+  if (posted.status !== 202)
+    throw new Error(`POST /orders answered ${posted.status}: ${JSON.stringify(posted.body)}`);
+  const { orderId, traceId } = posted.body as { orderId: string; traceId: string };
+  await eventually(`the dead letter of ${orderId}`, async () =>
+    (await e2e.deadLetters()).find((record) => record.orderId === orderId),
+  );
+  const segments = await eventually('the three services to emit segments', async () => {
+    const ofOrder = (await e2e.segments()).filter(
+      (segment) => segment.annotations?.orderId === orderId || segment.trace_id === traceId,
+    );
+    const names = new Set(ofOrder.map((segment) => segment.name));
+    return TRACED_SERVICES.every((name) => names.has(name)) ? ofOrder : undefined;
+  });
+  return { orderId, traceId, segments };
+};

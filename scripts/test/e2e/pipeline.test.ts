@@ -5,7 +5,7 @@ import { anOrder } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import { queueOf } from '@order-pipeline/local-aws/stack-file';
 import { POISON_ATTRIBUTES } from '../../produce/traffic';
-import { type E2e, eventually, orderRequest, startE2e } from './harness';
+import { type E2e, eventually, orderRequest, startE2e, traceOfDeadLetteredOrder } from './harness';
 
 // The whole local stack (embedded SQS and DynamoDB, collector, three services under sls offline),
 // driven over HTTP and SQS as a user would.
@@ -16,7 +16,8 @@ describe('the local stack, end to end', () => {
   let maxReceiveCount: number;
 
   beforeAll(async () => {
-    e2e = await startE2e();
+    // The default tracing backend, whatever the developer's shell says (tracing.test.ts runs otel).
+    e2e = await startE2e({ env: { TRACING_BACKEND: 'xray' } });
     const { Attributes } = await e2e.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queueOf(e2e.stack.info, 'OrdersQueue').url,
@@ -114,23 +115,13 @@ describe('the local stack, end to end', () => {
 
   it("shares one trace Root across the ingest segment, the consumer's record and the DLQ handler's record", async () => {
     // Store 99 exists in the schema but is not open: the consumer fails it until it is dead-lettered.
-    const posted = await e2e.post('/orders', orderRequest(99));
-    expect(posted.status).toBe(202);
-    const { orderId, traceId } = posted.body as { orderId: string; traceId: string };
-    await deadLetterOf(orderId);
-
-    const segments = await eventually('the three services to emit segments', async () => {
-      const ofOrder = (await e2e.segments()).filter(
-        (segment) => segment.annotations?.orderId === orderId || segment.trace_id === traceId,
-      );
-      const names = new Set(ofOrder.map((segment) => segment.name));
-      return ['ingest-api', 'order-consumer', 'dlq-handler'].every((name) => names.has(name))
-        ? ofOrder
-        : undefined;
-    });
+    const { traceId, segments } = await traceOfDeadLetteredOrder(e2e);
 
     expect(new Set(segments.map((segment) => segment.trace_id))).toEqual(new Set([traceId]));
     expect(() => parseTraceHeader(`Root=${traceId}`)).not.toThrow();
+    // The default backend: X-Ray SDK segments over UDP (OpenTelemetry spans would name their service).
+    expect(e2e.stack.info.tracingBackend).toBe('xray');
+    expect(segments.filter((segment) => segment.service_name !== undefined)).toEqual([]);
   });
 
   it('refuses a request without the API key', async () => {

@@ -1,3 +1,5 @@
+export { selectBackend, TRACING_BACKENDS, type TracingBackendName, tracingBackendName } from './backend';
+export type { AnnotationValue, AwsSdkClient, Span, SpanOptions } from './span';
 export {
   formatTraceHeader,
   newSegmentId,
@@ -6,4 +8,4 @@ export {
   type TraceHeader,
   tryParseTraceHeader,
 } from './traceHeader';
-export { captureAwsClient, inSpan, type Span, type SpanOptions, setDaemonAddress } from './tracer';
+export { captureAwsClient, inSpan, setDaemonAddress, setOtlpEndpoint } from './tracer';

@@ -1,0 +1,68 @@
+// What the services see of tracing, whichever backend records it (xray.ts or otel.ts).
+import { maskPersonalData, maskText } from '../redaction';
+
+export type AnnotationValue = string | number | boolean;
+
+/** What a service sees of a span: ids, annotations, errors and the header to propagate. */
+export interface Span {
+  /** X-Ray format (`1-<8 hex>-<24 hex>`) with either backend. */
+  readonly traceId: string;
+  readonly id: string;
+  readonly sampled: boolean;
+  annotate(key: string, value: AnnotationValue | undefined): void;
+  metadata(key: string, value: unknown): void;
+  /** Marks the span as failed without ending it (e.g. a record reported as a batch item failure). */
+  fail(error: unknown): void;
+  /** `AWSTraceHeader` to send on: this trace's Root, this span as Parent. */
+  header(): string;
+}
+
+export interface SpanOptions {
+  /** Span name: the service (`order-consumer`), or a subsegment name under Lambda. */
+  name: string;
+  /** The producer's trace header (`AWSTraceHeader`, `X-Amzn-Trace-Id`); its Root is continued. */
+  parentHeader?: string | undefined;
+  annotations?: Record<string, AnnotationValue | undefined>;
+}
+
+/** X-Ray annotation keys; the OpenTelemetry backend keeps the same rule so both record the same keys. */
+export const ANNOTATION_KEY = /^[A-Za-z0-9_]{1,500}$/;
+
+/**
+ * The part of an AWS SDK v3 client that tracing needs: its middleware stack. Structural, so that this
+ * package needs no @smithy/types dependency.
+ */
+export interface AwsSdkClient {
+  middlewareStack: {
+    // biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware generics differ per client
+    add(middleware: any, options?: any): void;
+  };
+}
+
+/** One tracing backend: both implement the same three functions. */
+export interface TracingBackend {
+  inSpan<T>(options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T>;
+  captureAwsClient<C extends AwsSdkClient>(client: C): C;
+}
+
+/** True inside a real Lambda execution environment (serverless-offline sets IS_OFFLINE). */
+export const inLambda = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  !env.IS_OFFLINE && Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && Boolean(env.LAMBDA_TASK_ROOT);
+
+/**
+ * What a span records leaves the process as text, so it is redacted like a log line, whichever backend
+ * records it: string annotations and metadata are masked, and so is an error's message and stack
+ * (messages may echo input); its name (the error's type) is kept.
+ */
+export const redactedAnnotation = (value: AnnotationValue): AnnotationValue =>
+  typeof value === 'string' ? maskText(value) : value;
+
+export const redactedMetadata = (key: string, value: unknown): unknown => maskPersonalData(value, key);
+
+export const redactedError = (thrown: unknown): Error => {
+  const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+  const masked = new Error(maskText(error.message));
+  masked.name = error.name;
+  masked.stack = error.stack === undefined ? undefined : maskText(error.stack);
+  return masked;
+};

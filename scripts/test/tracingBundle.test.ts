@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { REPO_ROOT } from '@order-pipeline/local-aws';
+import { build } from 'esbuild';
+
+// serverless.shared.yml defines process.env.TRACING_BACKEND at build time, so that a function's
+// bundle holds only its stage's tracing backend: the other costs neither bytes nor init time.
+const packagesIn = async (backend: string): Promise<Set<string>> => {
+  const result = await build({
+    entryPoints: [join(REPO_ROOT, 'services', 'order-consumer', 'src', 'handler.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    outfile: 'handler.js',
+    define: { 'process.env.TRACING_BACKEND': JSON.stringify(backend) },
+  });
+  const [output] = Object.values(result.metafile.outputs);
+  return new Set(
+    Object.entries(output?.inputs ?? {})
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => /node_modules\/((?:@[^/]+\/)?[^/]+)\/[^@]*$/.exec(path)?.[1] ?? 'source'),
+  );
+};
+
+describe('a function bundle built for one tracing backend', () => {
+  it('holds the X-Ray SDK and no OpenTelemetry package when built for xray', async () => {
+    const packages = [...(await packagesIn('xray'))];
+
+    expect(packages).toContain('aws-xray-sdk-core');
+    expect(packages.filter((name) => name.startsWith('@opentelemetry/'))).toEqual([]);
+  });
+
+  it('holds OpenTelemetry and not the X-Ray SDK when built for otel', async () => {
+    const packages = [...(await packagesIn('otel'))];
+
+    expect(packages).toEqual(expect.arrayContaining(['@opentelemetry/sdk-trace', '@opentelemetry/api']));
+    expect(packages).not.toContain('aws-xray-sdk-core');
+  });
+});

@@ -1,0 +1,68 @@
+import { type CfnTemplate, identityStatements } from './checks';
+
+/**
+ * The tracing backend a stage deploys (stage param `tracingBackend`), checked on the packaged
+ * CloudFormation: every function is told the backend, and its role allows exactly what that backend
+ * sends with (least privilege: the OTLP actions only with OpenTelemetry).
+ */
+export const TRACING_ACTIONS = {
+  // Lambda's active tracing sends the invocation's own segments with these, whatever the backend.
+  xray: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+  // X-Ray's OTLP endpoint (https://xray.<region>.amazonaws.com/v1/traces).
+  otel: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:PutSpans', 'xray:PutSpansForIndexing'],
+} as const;
+export type TracingBackend = keyof typeof TRACING_ACTIONS;
+
+const OTLP_ONLY = TRACING_ACTIONS.otel.filter(
+  (action) => !(TRACING_ACTIONS.xray as readonly string[]).includes(action),
+);
+
+// X-Ray's OTLP traces endpoint, the only place the otel backend may send spans on AWS.
+const XRAY_OTLP_ENDPOINT = /^https:\/\/xray\.[a-z0-9-]+\.amazonaws\.com\/v1\/traces$/;
+
+const roleOf = (fn: CfnTemplate['Resources'][string]): string | undefined => {
+  const role = fn.Properties?.Role as { 'Fn::GetAtt'?: unknown[]; Ref?: unknown } | undefined;
+  const target = role?.['Fn::GetAtt']?.[0] ?? role?.Ref;
+  return typeof target === 'string' ? target : undefined;
+};
+
+export const checkTracingBackend = (template: CfnTemplate, backend: TracingBackend): string[] => {
+  const violations: string[] = [];
+  const statements = identityStatements(template).filter((statement) => statement.effect === 'Allow');
+  for (const [id, fn] of Object.entries(template.Resources)) {
+    if (fn.Type !== 'AWS::Lambda::Function') continue;
+    const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables;
+    if (variables?.TRACING_BACKEND !== backend) {
+      violations.push(
+        `function ${id} has TRACING_BACKEND ${JSON.stringify(variables?.TRACING_BACKEND)}, not "${backend}"`,
+      );
+    }
+    if (
+      backend === 'otel' &&
+      !XRAY_OTLP_ENDPOINT.test(String(variables?.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT))
+    ) {
+      violations.push(
+        `function ${id} sends spans to ${JSON.stringify(variables?.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)}, not X-Ray's OTLP endpoint`,
+      );
+    }
+    const role = roleOf(fn);
+    const allowed = new Set(
+      statements
+        .filter((statement) => role !== undefined && statement.where.startsWith(`${role} `))
+        .flatMap((statement) => statement.actions),
+    );
+    const missing = TRACING_ACTIONS[backend].filter((action) => !allowed.has(action));
+    if (missing.length > 0)
+      violations.push(`function ${id}'s role ${role} does not allow ${missing.join(', ')}`);
+    if (backend === 'xray') {
+      const extra = OTLP_ONLY.filter((action) => allowed.has(action));
+      if (extra.length > 0) {
+        violations.push(
+          `function ${id}'s role ${role} allows ${extra.join(', ')}, which the X-Ray SDK never uses`,
+        );
+      }
+    }
+  }
+  return violations;
+};
