@@ -1,16 +1,14 @@
 import {
+  defaultStackFile,
   readStackInfo,
   StackFileError,
   type StackInfo,
-  stackFile,
 } from '@order-pipeline/local-aws/stack-file';
 import { LocalStackError } from '../errors';
 
 export const LOCAL_STAGE = 'local';
 /** The region serverless.shared.yml deploys to unless told otherwise. */
 export const DEFAULT_REGION = 'eu-west-1';
-/** Written by the local stack (`pnpm start`) at the repository root while it runs. */
-export const DEFAULT_STACK_FILE = stackFile();
 
 /** Where the command's dead letters and orders queue are, for one stage. */
 export interface StageTarget {
@@ -60,7 +58,7 @@ const localTarget = async (stackFile: string, region: string | undefined): Promi
 export interface StageOptions {
   stage: string;
   region?: string | undefined;
-  /** Defaults to DEFAULT_STACK_FILE. */
+  /** Defaults to the running stack's (STACK_FILE, else LOCAL_STACK_BASE_PORT's, else .local/stack.json). */
   stackFile?: string | undefined;
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -71,7 +69,7 @@ export interface StageOptions {
  */
 export const resolveStage = async (options: StageOptions): Promise<StageTarget> => {
   if (options.stage === LOCAL_STAGE) {
-    return localTarget(options.stackFile ?? DEFAULT_STACK_FILE, options.region);
+    return localTarget(options.stackFile ?? defaultStackFile(options.env ?? process.env), options.region);
   }
   const env = options.env ?? process.env;
   const prefix = `order-pipeline-${options.stage}`;
