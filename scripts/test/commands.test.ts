@@ -18,23 +18,23 @@ const COMMANDS = {
 } as const;
 
 describe.each(Object.entries(COMMANDS))('pnpm %s', (name, script) => {
-  it('prints its usage with --help and exits 0', () => {
-    const { code, stdout } = runCommand(script, ['--help']);
+  it('prints its usage with --help and exits 0', async () => {
+    const { code, stdout } = await runCommand(script, ['--help']);
 
     expect(code).toBe(0);
     expect(stdout).toContain(`Usage: pnpm ${name}`);
   });
 
-  it('refuses an unknown option with exit code 2 and its usage', () => {
-    const { code, stderr } = runCommand(script, ['--no-such-option']);
+  it('refuses an unknown option with exit code 2 and its usage', async () => {
+    const { code, stderr } = await runCommand(script, ['--no-such-option']);
 
     expect(code).toBe(2);
     expect(stderr).toContain("Unknown option '--no-such-option'");
     expect(stderr).toContain(`Usage: pnpm ${name}`);
   });
 
-  it('refuses a base port out of range with exit code 2', () => {
-    const { code, stderr } = runCommand(script, ['--base-port', '80']);
+  it('refuses a base port out of range with exit code 2', async () => {
+    const { code, stderr } = await runCommand(script, ['--base-port', '80']);
 
     expect(code).toBe(2);
     expect(stderr).toContain('--base-port must be an integer from 1024');
@@ -42,16 +42,16 @@ describe.each(Object.entries(COMMANDS))('pnpm %s', (name, script) => {
 });
 
 describe('pnpm start --help', () => {
-  it('lists the ports actually bound, moved by --base-port', () => {
-    const { stdout } = runCommand(COMMANDS.start, ['--help', '--base-port', '41000']);
+  it('lists the ports actually bound, moved by --base-port', async () => {
+    const { stdout } = await runCommand(COMMANDS.start, ['--help', '--base-port', '41000']);
 
     expect(stdout).toContain(
       'SQS 41000, DynamoDB 41001, X-Ray collector 41002/udp, ingest-api HTTP 41003, ingest-api lambda 41004, order-consumer lambda 41005, dlq-handler lambda 41006.',
     );
   });
 
-  it('reads the base port from LOCAL_STACK_BASE_PORT too', () => {
-    const { stdout } = runCommand(COMMANDS.start, ['--help'], { LOCAL_STACK_BASE_PORT: '42000' });
+  it('reads the base port from LOCAL_STACK_BASE_PORT too', async () => {
+    const { stdout } = await runCommand(COMMANDS.start, ['--help'], { LOCAL_STACK_BASE_PORT: '42000' });
 
     expect(stdout).toContain('SQS 42000, DynamoDB 42001');
   });
@@ -72,15 +72,15 @@ describe('the commands without a running stack', () => {
       JSON.stringify({ pid: 2 ** 22 + 1, queues: {}, tables: {}, services: {}, startedAt: 'then' }),
     );
 
-  it('pnpm stop says nothing is running and exits 0', () => {
-    const { code, stdout } = runCommand(COMMANDS.stop, ['--state-dir', stateDir]);
+  it('pnpm stop says nothing is running and exits 0', async () => {
+    const { code, stdout } = await runCommand(COMMANDS.stop, ['--state-dir', stateDir]);
 
     expect(code).toBe(0);
     expect(stdout).toContain('no local stack is running');
   });
 
-  it('pnpm status says the stack is not running and exits 1', () => {
-    const { code, stderr } = runCommand(COMMANDS.status, ['--state-dir', stateDir]);
+  it('pnpm status says the stack is not running and exits 1', async () => {
+    const { code, stderr } = await runCommand(COMMANDS.status, ['--state-dir', stateDir]);
 
     expect(code).toBe(1);
     expect(stderr).toContain('the local stack is not running');
@@ -89,8 +89,8 @@ describe('the commands without a running stack', () => {
   it('pnpm status calls a stack file whose process is gone stale, and pnpm stop removes it', async () => {
     await staleStackFile();
 
-    const status = runCommand(COMMANDS.status, ['--state-dir', stateDir]);
-    const stop = runCommand(COMMANDS.stop, ['--state-dir', stateDir]);
+    const status = await runCommand(COMMANDS.status, ['--state-dir', stateDir]);
+    const stop = await runCommand(COMMANDS.stop, ['--state-dir', stateDir]);
 
     expect(status.code).toBe(1);
     expect(status.stderr).toContain('is gone (stale');
@@ -101,7 +101,7 @@ describe('the commands without a running stack', () => {
 
   it('pnpm reset removes the persisted state and exits 0', async () => {
     await staleStackFile();
-    const { code, stdout } = runCommand(COMMANDS.reset, ['--state-dir', stateDir]);
+    const { code, stdout } = await runCommand(COMMANDS.reset, ['--state-dir', stateDir]);
 
     expect(code).toBe(0);
     expect(stdout).toContain(`removed ${join(stateDir, 'state')}`);
@@ -113,7 +113,7 @@ describe('the commands without a running stack', () => {
       JSON.stringify({ pid: process.pid, queues: {}, tables: {}, services: {}, startedAt: 'now' }),
     );
 
-    const { code, stderr } = runCommand(COMMANDS.reset, ['--state-dir', stateDir]);
+    const { code, stderr } = await runCommand(COMMANDS.reset, ['--state-dir', stateDir]);
 
     expect(code).toBe(1);
     expect(stderr).toContain(`the local stack is running (pid ${process.pid})`);

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,16 +8,27 @@ import { boundPorts, portsFromBase, tcpPortFree } from '../../local-stack/ports'
 import { processAlive } from '../../local-stack/processes';
 import { eventually } from './harness';
 
-/** One of the local stack's commands, run as a program from the repository root. */
-export const runCommand = (script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
+/**
+ * One of the local stack's commands, run as a program from the repository root. Asynchronous: a
+ * stack started by the test is its child, and must be reaped (not left a zombie) while e.g.
+ * `pnpm stop` waits for it to be gone.
+ */
+export const runCommand = (
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, script), ...args],
+      { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-};
 
 /** `pnpm start` as a child process (the stack's own pid), on a base port and a state dir of its own. */
 export interface StackProgram {
