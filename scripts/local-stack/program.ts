@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { BASE_PORT_ENV, stackFile, stateDirFor } from '@order-pipeline/local-aws/stack-file';
 import { DEFAULT_PORTS, parseBasePort, portsFromBase, type StackPorts } from './ports';
 
@@ -92,3 +93,34 @@ export const LOCATION_OPTIONS = {
   'base-port': { type: 'string' },
   'state-dir': { type: 'string' },
 } as const;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values<T extends Options> = { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } & {
+  'base-port'?: string;
+  'state-dir'?: string;
+};
+
+/**
+ * Parses a stack command's line: the location options, `--help` and the command's own `options`;
+ * no positional arguments. Answers undefined after printing the usage for --help.
+ */
+export const parseStackCommand = <T extends Options>(
+  argv: string[],
+  name: string,
+  usage: string,
+  options: T,
+): Values<T> | undefined => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...LOCATION_OPTIONS, help: { type: 'boolean', short: 'h' }, ...options },
+  });
+  if ((values as { help?: boolean }).help) {
+    process.stdout.write(`${usage}\n`);
+    return undefined;
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`pnpm ${name} takes no arguments; got "${positionals.join(' ')}"`);
+  }
+  return values as Values<T>;
+};

@@ -1,9 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readStackInfo } from '@order-pipeline/local-aws/stack-file';
 import { processAlive } from './processes';
-import { EXIT, LOCATION_OPTIONS, runProgram, stackLocation, UsageError } from './program';
+import { EXIT, parseStackCommand, runProgram, stackLocation } from './program';
 
 const USAGE = `Usage: pnpm reset [--base-port N] [--state-dir DIR] [--help]
 
@@ -18,17 +17,8 @@ Options:
 Exit codes: 0 reset, 1 the stack is running, 2 usage.`;
 
 const main = async (argv: string[]): Promise<number> => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...LOCATION_OPTIONS, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0)
-    throw new UsageError(`pnpm reset takes no arguments; got "${positionals.join(' ')}"`);
+  const values = parseStackCommand(argv, 'reset', USAGE, {});
+  if (!values) return EXIT.ok;
   const { file, stateDir } = stackLocation(values);
   const running = await readStackInfo(file).then(
     (info) => (processAlive(info.pid) ? info.pid : undefined),

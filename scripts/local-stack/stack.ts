@@ -212,7 +212,14 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
     const owners = (['order-consumer', 'dlq-handler'] as const).filter(
       (name) => name === 'order-consumer' || names.includes(name),
     );
-    say('starting the embedded SQS and DynamoDB ...');
+    say(
+      "reading the services' CloudFormation (sls print, cached in .local/cache) and starting SQS and DynamoDB ...",
+    );
+    const early = setInterval(
+      () => say(`still starting SQS and DynamoDB (${elapsed(startedAt)})`),
+      PROGRESS_EVERY_MS,
+    );
+    cleanups.push(async () => clearInterval(early));
     const local = await startLocalAws({
       services: owners,
       sqsPort: ports.sqs,
@@ -220,6 +227,7 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
       ...(dataDir ? { stateDir: dataDir } : {}),
       ...(options.snapshotIntervalMs ? { snapshotIntervalMs: options.snapshotIntervalMs } : {}),
     });
+    clearInterval(early);
     cleanups.push(() => local.stop());
     checkAborted();
     say(

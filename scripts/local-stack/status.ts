@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -8,7 +7,7 @@ import {
   type StackInfo,
 } from '@order-pipeline/local-aws/stack-file';
 import { processAlive } from './processes';
-import { EXIT, LOCATION_OPTIONS, runProgram, stackLocation, UsageError } from './program';
+import { EXIT, parseStackCommand, runProgram, stackLocation } from './program';
 
 const USAGE = `Usage: pnpm status [--json] [--base-port N] [--state-dir DIR] [--help]
 
@@ -155,17 +154,8 @@ export const renderStatus = (report: StatusReport): string =>
   ].join('\n');
 
 const main = async (argv: string[]): Promise<number> => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...LOCATION_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0)
-    throw new UsageError(`pnpm status takes no arguments; got "${positionals.join(' ')}"`);
+  const values = parseStackCommand(argv, 'status', USAGE, { json: { type: 'boolean' } });
+  if (!values) return EXIT.ok;
   const { file } = stackLocation(values);
   let info: StackInfo;
   try {

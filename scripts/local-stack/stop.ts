@@ -1,8 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { readStackInfo, StackFileError, type StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { killLeftovers, processAlive, signalGroup, waitForExit } from './processes';
-import { EXIT, LOCATION_OPTIONS, runProgram, stackLocation, UsageError } from './program';
+import { EXIT, parseStackCommand, runProgram, stackLocation, UsageError } from './program';
 
 const USAGE = `Usage: pnpm stop [--base-port N] [--state-dir DIR] [--timeout SECONDS] [--help]
 
@@ -24,17 +23,8 @@ const servicePids = (info: StackInfo): number[] =>
   Object.values(info.services ?? {}).flatMap((service) => (service.pid ? [service.pid] : []));
 
 const main = async (argv: string[]): Promise<number> => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...LOCATION_OPTIONS, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0)
-    throw new UsageError(`pnpm stop takes no arguments; got "${positionals.join(' ')}"`);
+  const values = parseStackCommand(argv, 'stop', USAGE, { timeout: { type: 'string' } });
+  if (!values) return EXIT.ok;
   const timeoutSeconds = Number(values.timeout ?? 30);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
     throw new UsageError(`--timeout must be a number of seconds from 1 to 600, got "${values.timeout}"`);
