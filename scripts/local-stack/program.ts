@@ -1,7 +1,14 @@
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { BASE_PORT_ENV, stackFile, stateDirFor } from '@order-pipeline/local-aws/stack-file';
+import {
+  BASE_PORT_ENV,
+  readStackInfo,
+  StackFileError,
+  type StackInfo,
+  stackFile,
+  stateDirFor,
+} from '@order-pipeline/local-aws/stack-file';
 import { DEFAULT_PORTS, parseBasePort, portsFromBase, type StackPorts } from './ports';
 
 /** A bad command line: exit code 2 with the usage. */
@@ -123,4 +130,14 @@ export const parseStackCommand = <T extends Options>(
     throw new UsageError(`pnpm ${name} takes no arguments; got "${positionals.join(' ')}"`);
   }
   return values as Values<T>;
+};
+
+/** The stack file's facts, or undefined when there is none (no stack was started there). */
+export const readStackFileIfAny = async (file: string): Promise<StackInfo | undefined> => {
+  try {
+    return await readStackInfo(file);
+  } catch (error) {
+    if (error instanceof StackFileError && error.reason === 'missing') return undefined;
+    throw error;
+  }
 };

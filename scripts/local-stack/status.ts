@@ -1,13 +1,8 @@
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import {
-  LOCAL_CREDENTIALS,
-  readStackInfo,
-  StackFileError,
-  type StackInfo,
-} from '@order-pipeline/local-aws/stack-file';
+import { LOCAL_CREDENTIALS, type StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { processAlive } from './processes';
-import { EXIT, parseStackCommand, runProgram, stackLocation } from './program';
+import { EXIT, parseStackCommand, readStackFileIfAny, runProgram, stackLocation } from './program';
 
 const USAGE = `Usage: pnpm status [--json] [--base-port N] [--state-dir DIR] [--help]
 
@@ -157,17 +152,12 @@ const main = async (argv: string[]): Promise<number> => {
   const values = parseStackCommand(argv, 'status', USAGE, { json: { type: 'boolean' } });
   if (!values) return EXIT.ok;
   const { file } = stackLocation(values);
-  let info: StackInfo;
-  try {
-    info = await readStackInfo(file);
-  } catch (error) {
-    if (error instanceof StackFileError && error.reason === 'missing') {
-      process.stderr.write(
-        `the local stack is not running (${file} does not exist); start it with pnpm start\n`,
-      );
-      return EXIT.failed;
-    }
-    throw error;
+  const info = await readStackFileIfAny(file);
+  if (!info) {
+    process.stderr.write(
+      `the local stack is not running (${file} does not exist); start it with pnpm start\n`,
+    );
+    return EXIT.failed;
   }
   if (!processAlive(info.pid)) {
     process.stderr.write(

@@ -1,7 +1,14 @@
 import { rm } from 'node:fs/promises';
-import { readStackInfo, StackFileError, type StackInfo } from '@order-pipeline/local-aws/stack-file';
+import type { StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { killLeftovers, processAlive, signalGroup, waitForExit } from './processes';
-import { EXIT, parseStackCommand, runProgram, stackLocation, UsageError } from './program';
+import {
+  EXIT,
+  parseStackCommand,
+  readStackFileIfAny,
+  runProgram,
+  stackLocation,
+  UsageError,
+} from './program';
 
 const USAGE = `Usage: pnpm stop [--base-port N] [--state-dir DIR] [--timeout SECONDS] [--help]
 
@@ -31,15 +38,10 @@ const main = async (argv: string[]): Promise<number> => {
   }
   const { file } = stackLocation(values);
 
-  let info: StackInfo;
-  try {
-    info = await readStackInfo(file);
-  } catch (error) {
-    if (error instanceof StackFileError && error.reason === 'missing') {
-      process.stdout.write(`no local stack is running (${file} does not exist)\n`);
-      return EXIT.ok;
-    }
-    throw error;
+  const info = await readStackFileIfAny(file);
+  if (!info) {
+    process.stdout.write(`no local stack is running (${file} does not exist)\n`);
+    return EXIT.ok;
   }
   const services = servicePids(info);
   if (!processAlive(info.pid)) {
