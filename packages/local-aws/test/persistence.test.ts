@@ -2,8 +2,23 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { type CfnResource, type LocalAws, startLocalAws, statePaths } from '../src';
+import {
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  type CfnResource,
+  clientConfig,
+  type LocalAws,
+  persistSqs,
+  readSqsSnapshot,
+  restoreSqs,
+  startLocalAws,
+  startSqs,
+  statePaths,
+} from '../src';
 
 // The local stack's persistence: queues (in-flight messages and receive counts included) and
 // tables kept in a state directory across a stop and a start.
@@ -109,5 +124,39 @@ describe('startLocalAws({ stateDir })', () => {
 
     await expect(restart).rejects.toThrow(/kept-table.*--fresh/);
     local = undefined;
+  });
+});
+
+describe('persistSqs()', () => {
+  it('journals every send before SQS answers, so a kill before the next snapshot loses no accepted message', async () => {
+    // Prepare: snapshots far apart, so only the journal can know the sends.
+    const stateDir = await mkdtemp(join(tmpdir(), 'local-aws-journal-'));
+    const file = statePaths(stateDir).sqsSnapshot;
+    const killed = await startSqs();
+    const before = new SQSClient(clientConfig(killed.endpoint));
+    const { QueueUrl } = await before.send(new CreateQueueCommand({ QueueName: 'journaled' }));
+    persistSqs(killed.service, file, 3_600_000);
+    for (const body of ['one', 'two', 'three']) {
+      await before.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+    }
+
+    // Act: the process dies without a last snapshot; a new emulator starts from the state files.
+    before.destroy();
+    await killed.close();
+    const revived = await startSqs();
+    const after = new SQSClient(clientConfig(revived.endpoint));
+    const { QueueUrl: revivedUrl } = await after.send(new CreateQueueCommand({ QueueName: 'journaled' }));
+    const snapshot = await readSqsSnapshot(file);
+    const restored = snapshot ? restoreSqs(revived.service, snapshot) : 0;
+    const { Messages = [] } = await after.send(
+      new ReceiveMessageCommand({ QueueUrl: revivedUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+
+    // Assess
+    expect(restored).toBe(3);
+    expect(Messages.map(({ Body }) => Body).sort()).toEqual(['one', 'three', 'two']);
+    after.destroy();
+    await revived.close();
+    await rm(stateDir, { recursive: true, force: true });
   });
 });
