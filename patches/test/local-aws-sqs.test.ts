@@ -3,7 +3,13 @@
 // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html);
 // ChangeMessageVisibility does not count as a receive towards ApproximateReceiveCount and the
 // redrive policy's maxReceiveCount.
-import { type RunningServer, startSqs } from '../../packages/local-aws/src';
+import {
+  type RunningServer,
+  type RunningSqs,
+  restoreSqs,
+  snapshotSqs,
+  startSqs,
+} from '../../packages/local-aws/src';
 import { type SqsApi, sqsApi } from './sqsApi';
 
 describe('local-aws-sqs ReceiveMessage', () => {
@@ -130,5 +136,63 @@ describe('local-aws-sqs ReceiveMessage', () => {
       // Assess
       expect(second.map(({ MessageId }) => MessageId)).toEqual([messageId]);
     });
+  });
+
+  describe('GetQueueAttributes', () => {
+    it('counts an in-flight message in ApproximateNumberOfMessagesNotVisible only, not in ApproximateNumberOfMessages', async () => {
+      // Prepare
+      const queue = await sqs.createQueue('counts');
+      await sqs.sendMessage(queue.url, 'waiting');
+      await sqs.sendMessage(queue.url, 'taken');
+      await sqs.receiveMessages(queue.url, { max: 1, waitSeconds: 0 });
+
+      // Act
+      const attributes = await sqs.queueAttributes(queue.url);
+
+      // Assess
+      expect([
+        attributes.ApproximateNumberOfMessages,
+        attributes.ApproximateNumberOfMessagesNotVisible,
+      ]).toEqual(['1', '1']);
+    });
+  });
+});
+
+describe('local-aws-sqs state API (exportMessages, importMessages)', () => {
+  let first: RunningSqs;
+  let second: RunningSqs;
+
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+  });
+
+  it('carries visible and in-flight messages, with their receive counts, into another emulator', async () => {
+    // Prepare: one message waiting, one received once and still in flight for 1 s.
+    first = await startSqs();
+    second = await startSqs();
+    const before = sqsApi(first.endpoint);
+    const after = sqsApi(second.endpoint);
+    const source = await before.createQueue('carried');
+    const target = await after.createQueue('carried');
+    const waitingId = await before.sendMessage(source.url, 'waiting');
+    const takenId = await before.sendMessage(source.url, 'taken');
+    const [taken] = await before.receiveMessages(source.url, { max: 1, waitSeconds: 0 });
+    await before.changeMessageVisibility(source.url, taken?.ReceiptHandle ?? '', 1);
+
+    // Act
+    const restored = restoreSqs(second.service, snapshotSqs(first.service));
+    const immediately = await after.receiveMessages(target.url, { max: 10, waitSeconds: 0 });
+    const later = await after.receiveMessages(target.url, { max: 10, waitSeconds: 5 });
+
+    // Assess
+    expect(restored).toBe(2);
+    const inFlightId = taken?.MessageId;
+    expect(immediately.map(({ MessageId }) => MessageId)).toEqual(
+      [waitingId, takenId].filter((id) => id !== inFlightId),
+    );
+    expect(
+      later.map(({ MessageId, Attributes }) => [MessageId, Attributes?.ApproximateReceiveCount]),
+    ).toEqual([[inFlightId, '2']]);
   });
 });

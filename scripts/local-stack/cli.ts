@@ -1,24 +1,36 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_STATE_DIR, type StackInfo } from '@order-pipeline/local-aws/stack-file';
-import { DEFAULT_PORTS } from './ports';
-import { type Stack, startStack } from './stack';
+import type { StackInfo } from '@order-pipeline/local-aws/stack-file';
+import { createConsole } from './console';
+import { BASE_PORT_ENV, DEFAULT_PORTS, describePorts, PORT_SPAN } from './ports';
+import { divertSdkWarning, EXIT, LOCATION_OPTIONS, runProgram, stackLocation, UsageError } from './program';
+import { type Stack, StartAbortedError, startStack } from './stack';
 
-const USAGE = `Usage: pnpm start [--quiet] [--help]
+const usage = (
+  ports = DEFAULT_PORTS,
+) => `Usage: pnpm start [--fresh] [--base-port N] [--state-dir DIR] [--verbose | --quiet] [--help]
 
-Starts the whole pipeline locally, as one process tree: embedded SQS (local-aws-sqs) and DynamoDB
-(dynalite) with the queues and tables of the services' own CloudFormation, a trace collector
-(X-Ray segments over UDP, OpenTelemetry spans over OTLP/HTTP), and ingest-api, order-consumer and dlq-handler under \`sls offline start --stage local\`.
-Prints the API URL, the development API key and a sample curl; writes the same facts to
-.local/stack.json. Ctrl-C stops everything.
+Starts the whole pipeline locally, as one supervised process tree: embedded SQS (local-aws-sqs) and
+DynamoDB (dynalite) with the queues and tables of the services' own CloudFormation, a trace
+collector (X-Ray segments over UDP, OpenTelemetry spans over OTLP/HTTP), and ingest-api, order-consumer and dlq-handler under
+\`sls offline start --stage local\`, each built into .local/build/ and restarted if it exits.
+Queues (in-flight messages included), tables and traces persist in .local/state/ across restarts.
+Prints the API URL and key; writes the same facts, with every process id, to .local/stack.json.
+Ctrl-C (or SIGTERM, SIGHUP, \`pnpm stop\`) stops everything, also during startup.
 
 Options:
-  --quiet   do not echo the services' output (it is always written to .local/logs/)
-  --help    show this help
+  --fresh          start with empty queues, tables and traces (deletes .local/state/)
+  --base-port N    bind the ${PORT_SPAN} ports from N on (also ${BASE_PORT_ENV}=N); state in .local/stack-N/
+  --state-dir DIR  keep stack.json, logs/, build/ and state/ in DIR instead
+  --verbose        echo every line the services print (SDK warnings, metric documents, ...)
+  --quiet          echo nothing from the services (progress and errors only)
+  --help           show this help
 
 Tracing backend: TRACING_BACKEND=xray (default) or otel, e.g. \`TRACING_BACKEND=otel pnpm start\`.
 
-Ports (127.0.0.1): SQS ${DEFAULT_PORTS.sqs}, DynamoDB ${DEFAULT_PORTS.dynamo}, X-Ray UDP ${DEFAULT_PORTS.xray}, OTLP/HTTP ${DEFAULT_PORTS.otlp},
-ingest-api ${DEFAULT_PORTS.ingestHttp}, order-consumer ${DEFAULT_PORTS.consumerHttp}, dlq-handler ${DEFAULT_PORTS.dlqHttp}.`;
+Ports bound (127.0.0.1): ${describePorts(ports)}.
+Every service's full output is in .local/logs/. See also: pnpm status, pnpm stop.`;
 
 export const summary = (info: StackInfo): string => {
   const sample = JSON.stringify({
@@ -39,6 +51,7 @@ export const summary = (info: StackInfo): string => {
     `  SQS          ${info.sqsEndpoint}   orders queue ${info.queues.OrdersQueue?.url ?? '?'}`,
     `  DynamoDB     ${info.dynamoEndpoint}`,
     `  Traces       ${info.tracingBackend ?? 'xray'} backend: X-Ray udp ${info.xrayDaemonAddress}, OTLP ${info.otlpEndpoint ?? '?'} -> ${info.tracesFile}`,
+    `  State        ${info.dataDir ?? 'in memory'}`,
     `  Logs         ${info.logsDir}`,
     '',
     'Try it:',
@@ -46,64 +59,116 @@ export const summary = (info: StackInfo): string => {
     `  curl -s '${info.apiBaseUrl}/orders/<orderId>?storeId=7' -H 'x-api-key: ${info.apiKey}'`,
     "  pnpm traces <orderId>      # the order's trace across the three services",
     '  pnpm produce --help        # store traffic, with poison messages',
+    '  pnpm status                # services, queue depths, dead letters, orders',
     '  pnpm dlq list              # dead letters',
     '',
-    'Ctrl-C stops everything.',
+    'Ctrl-C (or pnpm stop) stops everything; the state is kept for the next start.',
+    '',
   ].join('\n');
 };
 
-const main = async (): Promise<number> => {
-  let values: { quiet?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: { quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-    return 2;
-  }
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+const main = async (argv: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...LOCATION_OPTIONS,
+      fresh: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const location = stackLocation(values);
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
+    process.stdout.write(`${usage(location.ports)}\n`);
+    return EXIT.ok;
   }
-  process.stdout.write(`Starting the local stack (state in ${DEFAULT_STATE_DIR}) ...\n`);
+  if (positionals.length > 0)
+    throw new UsageError(`pnpm start takes no arguments; got "${positionals.join(' ')}"`);
+  if (values.verbose && values.quiet) throw new UsageError('--verbose and --quiet exclude each other');
+
+  mkdirSync(join(location.stateDir, 'logs'), { recursive: true });
+  divertSdkWarning(join(location.stateDir, 'logs', 'stack.log'));
+  const out = createConsole(process.stdout, {
+    color: process.stdout.isTTY === true,
+    verbose: values.verbose === true,
+  });
+  process.stderr.on('error', () => undefined);
+  const say = (line: string) => out.line('stack', line);
+  say(`starting the local stack (${location.stateDir}) ...`);
+
+  // Signals are handled from the first moment: during startup they abort it (whatever started is
+  // stopped), afterwards they stop the stack. A second signal while stopping is ignored: the stop
+  // itself is bounded (each service group is killed after a grace period).
+  const abort = new AbortController();
   let stack: Stack | undefined;
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write('\nStopping the local stack ...\n');
-    await stack?.stop();
-    process.exit(code);
+  let stopping: Promise<void> | undefined;
+  let signalled: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = signal;
+    say(`${signal}: stopping the local stack ...`);
+    if (stack) stopping = stack.stop();
+    else abort.abort();
   };
-  process.once('SIGINT', () => void stop(130));
-  process.once('SIGTERM', () => void stop(143));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+
   try {
-    stack = await startStack({ echo: !values.quiet });
+    stack = await startStack({
+      ports: location.ports,
+      ...(location.basePort !== undefined ? { basePort: location.basePort } : {}),
+      stateDir: location.stateDir,
+      fresh: values.fresh === true,
+      signal: abort.signal,
+      output: (source, line) => {
+        if (source === 'stack' || !values.quiet) out.line(source, line);
+      },
+    });
   } catch (error) {
+    if (error instanceof StartAbortedError || signalled) {
+      say('stopped during startup; every process and port is free');
+      return SIGNAL_EXIT[signalled ?? 'SIGTERM'] ?? EXIT.failed;
+    }
     process.stderr.write(
       `\nThe local stack could not start: ${error instanceof Error ? error.message : String(error)}\n`,
     );
-    return 1;
+    return EXIT.failed;
   }
-  process.stdout.write(`${summary(stack.info)}\n`);
-  try {
-    await stack.failed;
-  } catch (error) {
-    if (!stopping) {
-      process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
-      await stop(1);
+  if (signalled) stopping = stack.stop();
+  else {
+    try {
+      process.stdout.write(summary(stack.info));
+    } catch {
+      // no terminal
     }
   }
-  return 0;
+
+  const outcome = await Promise.race([
+    stack.failed.then(
+      () => 'never',
+      (error: unknown) => error,
+    ),
+    new Promise<'signal'>((resolve) => {
+      const check = setInterval(() => {
+        if (stopping) {
+          clearInterval(check);
+          resolve('signal');
+        }
+      }, 50);
+    }),
+  ]);
+  if (outcome === 'signal') {
+    await stopping;
+    say('stopped; state kept for the next start');
+    return SIGNAL_EXIT[signalled ?? 'SIGTERM'] ?? EXIT.ok;
+  }
+  say(`stopping everything: ${outcome instanceof Error ? outcome.message : String(outcome)}`);
+  await stack.stop();
+  say('stopped (removed the stack file)');
+  return EXIT.failed;
 };
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runProgram(usage(), main);

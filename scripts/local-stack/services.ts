@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { maskText } from '@order-pipeline/common';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
+import { signalGroup } from './processes';
 
 /** A service running under `sls offline start --stage local`, in a process group of its own. */
 export interface RunningService {
@@ -22,22 +23,13 @@ export interface ServiceOptions {
   name: string;
   env: NodeJS.ProcessEnv;
   logFile: string;
-  /** Echo output, prefixed with the service name (the interactive `pnpm start`). */
-  echo: boolean;
+  /** Every line the service prints (the console filters and prefixes them). */
+  onLine?: (line: string) => void;
 }
 
 const SLS = join(REPO_ROOT, 'node_modules', '.bin', 'sls');
 const STOP_GRACE_MS = 5000;
-
-const signalGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
-  if (child.pid === undefined) return;
-  try {
-    // A negative pid signals the whole group: sls, its esbuild service and anything else it spawned.
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-};
+const CLOSE_GRACE_MS = 1000;
 
 export const startService = (options: ServiceOptions): RunningService => {
   const child = spawn(SLS, ['offline', 'start', '--stage', 'local'], {
@@ -46,17 +38,21 @@ export const startService = (options: ServiceOptions): RunningService => {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const log: WriteStream = createWriteStream(options.logFile, { flags: 'a' });
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  // A log that cannot be written must not take the stack down.
+  log.on('error', () => undefined);
   const recent: string[] = [];
   const waiters: Array<{ marker: RegExp; resolve: () => void }> = [];
   // The one place a service's output is written (log file, console, error tails): masked here, so a
   // line that sls offline or a dependency prints with personal data never reaches a terminal or file.
   const onLine = (raw: string) => {
     const line = maskText(raw);
-    log.write(`${line}\n`);
+    // Lines still buffered in the pipes arrive after 'exit'; the log ends only on 'close', and a
+    // line after that is dropped instead of failing with ERR_STREAM_WRITE_AFTER_END.
+    if (!log.writableEnded) log.write(`${line}\n`);
     recent.push(line);
     if (recent.length > 200) recent.shift();
-    if (options.echo) process.stdout.write(`[${options.name}] ${line}\n`);
+    options.onLine?.(line);
     for (const waiter of [...waiters]) {
       if (waiter.marker.test(line)) {
         waiters.splice(waiters.indexOf(waiter), 1);
@@ -68,19 +64,28 @@ export const startService = (options: ServiceOptions): RunningService => {
     if (stream) createInterface({ input: stream }).on('line', onLine);
   }
   const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => {
+    let how: string | undefined;
+    const finish = () => {
       log.end();
-      resolve(signal ?? String(code));
+      resolve(how ?? 'unknown');
+    };
+    child.once('exit', (code, signal) => {
+      how = signal ?? String(code);
+      // 'close' follows once both pipes ended (every line read), unless a grandchild that
+      // outlives sls (esbuild) still holds them: then the exit stands after a short grace.
+      setTimeout(finish, CLOSE_GRACE_MS).unref();
     });
+    child.once('close', finish);
     // e.g. ENOENT when dependencies are not installed: reported as an exit, never an unhandled error.
     child.once('error', (error) => {
-      log.end();
-      resolve(`could not run ${SLS}: ${error.message}; run \`pnpm install\` first`);
+      how = `could not run ${SLS}: ${error.message}; run \`pnpm install\` first`;
+      finish();
     });
   });
+  const pid = child.pid ?? -1;
   return {
     name: options.name,
-    pid: child.pid ?? -1,
+    pid,
     exited,
     tail: (lines = 30) => recent.slice(-lines).join('\n'),
     waitForOutput: (marker) =>
@@ -94,12 +99,13 @@ export const startService = (options: ServiceOptions): RunningService => {
         }),
       ]),
     stop: async () => {
-      signalGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS);
+      // A negative pid signals the whole group: sls, its esbuild service and anything else it spawned.
+      signalGroup(pid, 'SIGTERM');
+      const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), STOP_GRACE_MS);
       await exited;
       clearTimeout(timer);
       // The group may outlive its leader (e.g. esbuild's service process).
-      signalGroup(child, 'SIGKILL');
+      signalGroup(pid, 'SIGKILL');
     },
   };
 };

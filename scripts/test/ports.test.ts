@@ -16,7 +16,7 @@ describe('assertPortsFree()', () => {
   it('names every busy port, so the stack never half-starts', async () => {
     const ports = { ...(await freePorts()), ingestHttp: busyPort };
 
-    await expect(assertPortsFree(ports)).rejects.toThrow(`ingestHttp (127.0.0.1:${busyPort})`);
+    await expect(assertPortsFree(ports)).rejects.toThrow(`ingest-api HTTP (127.0.0.1:${busyPort})`);
   });
 
   it('passes when every port is free', async () => {

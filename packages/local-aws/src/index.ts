@@ -1,10 +1,12 @@
-export { clientConfig, type LocalAws, type LocalAwsOptions, startLocalAws } from './localAws';
+export { writeFileAtomic } from './atomicWrite';
+export { clientConfig, type LocalAws, type LocalAwsOptions, startLocalAws, statePaths } from './localAws';
 export { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
 export {
   LOCAL_ACCOUNT_ID,
   LOCAL_HOST,
   LOCAL_REGION,
   type RunningServer,
+  type RunningSqs,
   startDynamo,
   startSqs,
 } from './servers';
@@ -18,11 +20,24 @@ export {
   serviceDir,
 } from './serviceConfig';
 export {
+  persistSqs,
+  readSqsSnapshot,
+  restoreSqs,
+  type SqsPersistence,
+  type SqsSnapshot,
+  snapshotSqs,
+} from './sqsState';
+export {
+  BASE_PORT_ENV,
   DEFAULT_STATE_DIR,
+  defaultStackFile,
   LOCAL_CREDENTIALS,
   queueOf,
   readStackInfo,
   StackFileError,
   type StackInfo,
+  type StackServiceInfo,
   stackFile,
+  stateDirFor,
+  writeStackInfo,
 } from './stackFile';

@@ -1,8 +1,11 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
 import { LOCAL_REGION, type RunningServer, startDynamo, startSqs } from './servers';
 import { type CfnResource, loadServiceConfig, type ServiceName } from './serviceConfig';
+import { persistSqs, readSqsSnapshot, restoreSqs, type SqsPersistence } from './sqsState';
 import { LOCAL_CREDENTIALS } from './stackFile';
 
 export interface LocalAws {
@@ -16,6 +19,8 @@ export interface LocalAws {
   readonly dynamo: DynamoDBClient;
   /** Environment that points AWS SDK clients at the embedded services. */
   readonly env: Record<string, string>;
+  /** Messages put back from the state directory's snapshot at start. */
+  readonly restoredMessages: number;
   stop(): Promise<void>;
 }
 
@@ -27,7 +32,20 @@ export interface LocalAwsOptions {
   dynamoPort?: number;
   /** Resources to create instead of reading the services' (e.g. a test's own). */
   resources?: Record<string, CfnResource>;
+  /**
+   * Where queues and tables persist (`sqs.json`, `dynamodb/`); in memory when absent. Messages of
+   * a previous run are put back into the queues that still exist; tables are kept.
+   */
+  stateDir?: string;
+  /** How often the queues are snapshotted (ms); a hard kill loses at most this much. */
+  snapshotIntervalMs?: number;
 }
+
+/** Where the embedded services keep their state inside a state directory. */
+export const statePaths = (stateDir: string) => ({
+  sqsSnapshot: join(stateDir, 'sqs.json'),
+  dynamoDir: join(stateDir, 'dynamodb'),
+});
 
 export const clientConfig = (endpoint: string) => ({
   endpoint,
@@ -47,19 +65,30 @@ export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<Loca
   const resources: Record<string, CfnResource> = options.resources ?? {};
   for (const config of configs) Object.assign(resources, config.resources?.Resources ?? {});
 
+  const paths = options.stateDir ? statePaths(options.stateDir) : undefined;
+  if (paths) await mkdir(paths.dynamoDir, { recursive: true });
+  const snapshot = paths ? await readSqsSnapshot(paths.sqsSnapshot) : undefined;
+
   const started: RunningServer[] = [];
+  let persistence: SqsPersistence | undefined;
   const stopAll = async () => {
+    // The last snapshot is taken while the queues still exist, before the server goes.
+    await persistence?.stop().catch(() => undefined);
     await Promise.allSettled(started.map((server) => server.close()));
   };
   try {
     const sqsServer = await startSqs(options.sqsPort ?? 0);
     started.push(sqsServer);
-    const dynamoServer = await startDynamo(options.dynamoPort ?? 0);
+    const dynamoServer = await startDynamo(options.dynamoPort ?? 0, paths?.dynamoDir);
     started.push(dynamoServer);
     const sqs = new SQSClient(clientConfig(sqsServer.endpoint));
     const dynamo = new DynamoDBClient(clientConfig(dynamoServer.endpoint));
     const queues = await provisionQueues(resources, sqs);
     const tables = await provisionTables(resources, dynamo);
+    const restoredMessages = snapshot ? restoreSqs(sqsServer.service, snapshot) : 0;
+    if (paths) {
+      persistence = persistSqs(sqsServer.service, paths.sqsSnapshot, options.snapshotIntervalMs);
+    }
     return {
       sqsEndpoint: sqsServer.endpoint,
       dynamoEndpoint: dynamoServer.endpoint,
@@ -75,6 +104,7 @@ export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<Loca
         AWS_ENDPOINT_URL_SQS: sqsServer.endpoint,
         AWS_ENDPOINT_URL_DYNAMODB: dynamoServer.endpoint,
       },
+      restoredMessages,
       stop: async () => {
         sqs.destroy();
         dynamo.destroy();

@@ -1,4 +1,9 @@
-import { type AttributeDefinition, CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './servers';
 import type { CfnResource } from './serviceConfig';
@@ -95,7 +100,10 @@ export const provisionQueues = async (
   return queues;
 };
 
-/** Creates every AWS::DynamoDB::Table of the resources (keys and indexes; encryption and PITR are AWS-only). */
+/**
+ * Creates every AWS::DynamoDB::Table of the resources (keys and indexes; encryption and PITR are
+ * AWS-only). A table that already exists (a persisted local stack) is kept as it is.
+ */
 export const provisionTables = async (
   resources: Record<string, CfnResource>,
   dynamo: DynamoDBClient,
@@ -105,6 +113,23 @@ export const provisionTables = async (
     if (resource.Type !== 'AWS::DynamoDB::Table') continue;
     const properties = resource.Properties ?? {};
     const name = String(properties.TableName ?? id);
+    const existing = await dynamo.send(new DescribeTableCommand({ TableName: name })).then(
+      ({ Table }) => Table,
+      (error: unknown) => {
+        if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+        throw error;
+      },
+    );
+    tables[id] = name;
+    if (existing) {
+      const keyOf = (schema: unknown) => JSON.stringify(schema ?? []);
+      if (keyOf(existing.KeySchema) !== keyOf(properties.KeySchema)) {
+        throw new Error(
+          `the persisted table ${name} has the key ${keyOf(existing.KeySchema)}, the service now declares ${keyOf(properties.KeySchema)}: start with --fresh (or pnpm reset) to recreate it`,
+        );
+      }
+      continue;
+    }
     await dynamo.send(
       new CreateTableCommand({
         TableName: name,
@@ -115,7 +140,6 @@ export const provisionTables = async (
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
-    tables[id] = name;
   }
   return tables;
 };

@@ -1,7 +1,8 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { createSqsServer } from 'local-aws-sqs';
+import { createRequestHandler } from 'local-aws-sqs';
+import type { SqsService } from 'local-aws-sqs/dist/lib/sqsService';
 
 export const LOCAL_REGION = 'eu-west-1';
 /** serverless-offline-sqs builds queue ARNs with this account id. */
@@ -12,6 +13,11 @@ export interface RunningServer {
   readonly endpoint: string;
   readonly port: number;
   close(): Promise<void>;
+}
+
+/** The embedded SQS, with the emulator's service object (its queues) for snapshots. */
+export interface RunningSqs extends RunningServer {
+  readonly service: SqsService;
 }
 
 const closeServer = (server: Server): Promise<void> =>
@@ -41,27 +47,35 @@ const listenOrFail = (server: Server, port: number, what: string): Promise<void>
   });
 
 /** The embedded SQS (both protocols). Port 0 picks a free one. */
-export const startSqs = async (port = 0): Promise<RunningServer> => {
-  if (port !== 0) {
-    // createSqsServer never rejects on a busy port: probe it first for a clear error.
-    const { createServer } = await import('node:http');
-    const probe = createServer();
-    await listenOrFail(probe, port, 'embedded SQS');
-    await closeServer(probe);
-  }
-  const server = await createSqsServer({
+export const startSqs = async (port = 0): Promise<RunningSqs> => {
+  // The request handler rather than createSqsServer: it gives the service (the queues) and a
+  // server whose listen errors (a busy port) reach us.
+  const { service, requestHandler } = createRequestHandler({
     port,
     hostname: LOCAL_HOST,
     region: LOCAL_REGION,
     accountId: LOCAL_ACCOUNT_ID,
     emulateQueueCreationLifecycle: false,
   });
-  return running(server);
+  const server = createServer((request, response) => void requestHandler(request, response));
+  await listenOrFail(server, port, 'embedded SQS');
+  const bound = running(server);
+  // Queue URLs carry the port; with port 0 the emulator only learns it now.
+  service.PORT = bound.port;
+  return { ...bound, service };
 };
 
-/** The embedded DynamoDB, in memory; tables are ACTIVE as soon as they are created. */
-export const startDynamo = async (port = 0): Promise<RunningServer> => {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+/**
+ * The embedded DynamoDB; tables are ACTIVE as soon as they are created. With `path`, dynalite
+ * keeps its LevelDB store there (classic-level's prebuilt binary), so tables survive a restart.
+ */
+export const startDynamo = async (port = 0, path?: string): Promise<RunningServer> => {
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(path ? { path } : {}),
+  });
   await listenOrFail(server, port, 'embedded DynamoDB');
   return running(server);
 };

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OrderPipelineError } from '@order-pipeline/common';
+import { writeFileAtomic } from './atomicWrite';
 import type { ProvisionedQueue } from './provision';
 import { REPO_ROOT } from './serviceConfig';
 
@@ -11,6 +12,26 @@ import { REPO_ROOT } from './serviceConfig';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.local');
+
+/** The environment variable that moves every port of the stack, and where its tools look for it. */
+export const BASE_PORT_ENV = 'LOCAL_STACK_BASE_PORT';
+
+/**
+ * A stack on the default ports lives in `.local`; one started with a base port N in
+ * `.local/stack-N`, so two stacks side by side never share a stack file, logs or state.
+ */
+export const stateDirFor = (basePort?: number): string =>
+  basePort === undefined ? DEFAULT_STATE_DIR : join(DEFAULT_STATE_DIR, `stack-${basePort}`);
+
+/** One service process of the stack, as its supervisor last saw it. */
+export interface StackServiceInfo {
+  /** The process (and process group) id of its `sls offline`, null between restarts. */
+  pid: number | null;
+  state: 'starting' | 'ready' | 'restarting' | 'stopping' | 'stopped' | 'failed';
+  restarts: number;
+  lastExit?: string;
+  logFile: string;
+}
 
 /** What the running local stack writes to `<state dir>/stack.json`. */
 export interface StackInfo {
@@ -31,8 +52,21 @@ export interface StackInfo {
   tables: Record<string, string>;
   tracesFile: string;
   logsDir: string;
+  /** The stack's own process: `pnpm stop` signals it. */
   pid: number;
   startedAt: string;
+  /** `starting` until every service is ready, then `up`; `stopping` while it stops. */
+  status: 'starting' | 'up' | 'stopping';
+  /** Every port by part (see scripts/local-stack/ports.ts), and the base port if one was given. */
+  ports: Record<string, number>;
+  basePort: number | null;
+  /** Where this file, logs/, build/ and state/ live. */
+  stateDir: string;
+  /** Persistent queues, tables and traces (`state/`), or null when the stack runs in memory. */
+  dataDir: string | null;
+  /** The services' bundles (never a service folder's .esbuild). */
+  buildDir: string;
+  services: Record<string, StackServiceInfo>;
 }
 
 export const stackFile = (stateDir = DEFAULT_STATE_DIR): string => join(stateDir, 'stack.json');
@@ -52,8 +86,21 @@ export class StackFileError extends OrderPipelineError {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Reads the running stack's facts; STACK_FILE overrides the location (tests run their own stack). */
-export const readStackInfo = async (file = process.env.STACK_FILE ?? stackFile()): Promise<StackInfo> => {
+/**
+ * The stack file the tools read: STACK_FILE if set (tests run their own stack), else the one of
+ * the stack on LOCAL_STACK_BASE_PORT's ports, else `.local/stack.json`.
+ */
+export const defaultStackFile = (env: Readonly<Record<string, string | undefined>> = process.env): string => {
+  if (env.STACK_FILE) return env.STACK_FILE;
+  const base = env[BASE_PORT_ENV];
+  return stackFile(stateDirFor(base ? Number(base) : undefined));
+};
+
+export const writeStackInfo = (info: StackInfo, file = stackFile(info.stateDir)): Promise<void> =>
+  writeFileAtomic(file, `${JSON.stringify(info, null, 2)}\n`);
+
+/** Reads the running stack's facts (see defaultStackFile for where). */
+export const readStackInfo = async (file = defaultStackFile()): Promise<StackInfo> => {
   let raw: string;
   try {
     raw = await readFile(file, 'utf8');

@@ -1,7 +1,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queueOf, readStackInfo, StackFileError } from '../src/stackFile';
+import {
+  DEFAULT_STATE_DIR,
+  defaultStackFile,
+  queueOf,
+  readStackInfo,
+  StackFileError,
+} from '../src/stackFile';
 
 const fileWith = async (content: string) => {
   const file = join(await mkdtemp(join(tmpdir(), 'stack-file-')), 'stack.json');
@@ -48,5 +54,23 @@ describe('readStackInfo()', () => {
 
     expect(queueOf(stack, 'OrdersQueue')).toEqual(queue);
     expect(() => queueOf(stack, 'OtherQueue')).toThrow('the local stack has no queue OtherQueue');
+  });
+});
+
+describe('defaultStackFile()', () => {
+  it('is .local/stack.json by default', () => {
+    expect(defaultStackFile({})).toBe(join(DEFAULT_STATE_DIR, 'stack.json'));
+  });
+
+  it("is the stack file of LOCAL_STACK_BASE_PORT's stack, so two stacks never share one", () => {
+    expect(defaultStackFile({ LOCAL_STACK_BASE_PORT: '24000' })).toBe(
+      join(DEFAULT_STATE_DIR, 'stack-24000', 'stack.json'),
+    );
+  });
+
+  it('is STACK_FILE when set', () => {
+    expect(defaultStackFile({ STACK_FILE: '/tmp/x.json', LOCAL_STACK_BASE_PORT: '24000' })).toBe(
+      '/tmp/x.json',
+    );
   });
 });

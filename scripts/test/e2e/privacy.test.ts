@@ -100,12 +100,8 @@ describe('personal data in legacy messages, end to end', () => {
   });
 
   it('dead-letters every legacy message and renders none of the planted values anywhere', async () => {
-    // The stack echoes its services' output to this process's stdout, as `pnpm start` does.
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      consoleLines.push(String(chunk));
-      return true;
-    });
-    e2e = await startE2e({ echo: true });
+    // Every line the stack would print (as `pnpm start --verbose` does, noise included).
+    e2e = await startE2e({ output: (source, line) => consoleLines.push(`${source} ${line}`) });
     const { info } = e2e.stack;
     const stackFile = stackFileIn(dirname(info.logsDir));
     const refused = await e2e.post('/orders', orderRequest(3), {

@@ -1,15 +1,13 @@
 import { DEFAULT_REGION, resolveRegion } from '@order-pipeline/common/region';
 import {
+  defaultStackFile,
   readStackInfo,
   StackFileError,
   type StackInfo,
-  stackFile,
 } from '@order-pipeline/local-aws/stack-file';
 import { LocalStackError } from '../errors';
 
 export const LOCAL_STAGE = 'local';
-/** Written by the local stack (`pnpm start`) at the repository root while it runs. */
-export const DEFAULT_STACK_FILE = stackFile();
 
 /** Where the command's dead letters and orders queue are, for one stage. */
 export interface StageTarget {
@@ -59,7 +57,7 @@ const localTarget = async (stackFile: string, region: string | undefined): Promi
 export interface StageOptions {
   stage: string;
   region?: string | undefined;
-  /** Defaults to DEFAULT_STACK_FILE. */
+  /** Defaults to the running stack's (STACK_FILE, else LOCAL_STACK_BASE_PORT's, else .local/stack.json). */
   stackFile?: string | undefined;
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -70,7 +68,7 @@ export interface StageOptions {
  */
 export const resolveStage = async (options: StageOptions): Promise<StageTarget> => {
   if (options.stage === LOCAL_STAGE) {
-    return localTarget(options.stackFile ?? DEFAULT_STACK_FILE, options.region);
+    return localTarget(options.stackFile ?? defaultStackFile(options.env ?? process.env), options.region);
   }
   const env = options.env ?? process.env;
   const prefix = `order-pipeline-${options.stage}`;

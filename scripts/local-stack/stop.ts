@@ -1,0 +1,71 @@
+import { rm } from 'node:fs/promises';
+import type { StackInfo } from '@order-pipeline/local-aws/stack-file';
+import { killLeftovers, processAlive, signalGroup, waitForExit } from './processes';
+import {
+  EXIT,
+  parseStackCommand,
+  readStackFileIfAny,
+  runProgram,
+  stackLocation,
+  UsageError,
+} from './program';
+
+const USAGE = `Usage: pnpm stop [--base-port N] [--state-dir DIR] [--timeout SECONDS] [--help]
+
+Stops the local stack started elsewhere (another terminal): sends SIGTERM to the process named in
+its .local/stack.json and waits until it and every service process it started are gone. A stack
+that does not stop within the timeout is killed (SIGKILL, with its services' process groups).
+A stack file whose process is gone (a stack killed hard) is removed, with any service it left.
+
+Options:
+  --base-port N      the stack started with --base-port N (or LOCAL_STACK_BASE_PORT=N)
+  --state-dir DIR    the stack started with --state-dir DIR
+  --timeout SECONDS  how long to wait before killing it (default 30)
+  --help             show this help
+
+Exit codes: 0 stopped (or nothing was running), 1 it had to be killed or could not be stopped,
+2 usage.`;
+
+const servicePids = (info: StackInfo): number[] =>
+  Object.values(info.services ?? {}).flatMap((service) => (service.pid ? [service.pid] : []));
+
+const main = async (argv: string[]): Promise<number> => {
+  const values = parseStackCommand(argv, 'stop', USAGE, { timeout: { type: 'string' } });
+  if (!values) return EXIT.ok;
+  const timeoutSeconds = Number(values.timeout ?? 30);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
+    throw new UsageError(`--timeout must be a number of seconds from 1 to 600, got "${values.timeout}"`);
+  }
+  const { file } = stackLocation(values);
+
+  const info = await readStackFileIfAny(file);
+  if (!info) {
+    process.stdout.write(`no local stack is running (${file} does not exist)\n`);
+    return EXIT.ok;
+  }
+  const services = servicePids(info);
+  if (!processAlive(info.pid)) {
+    const killed = await killLeftovers(services);
+    await rm(file, { force: true });
+    process.stdout.write(
+      `the stack (pid ${info.pid}) was already gone; removed its stale ${file}${killed.length > 0 ? ` and killed its leftover services ${killed.join(', ')}` : ''}\n`,
+    );
+    return EXIT.ok;
+  }
+  process.stdout.write(`stopping the local stack (pid ${info.pid}) ...\n`);
+  process.kill(info.pid, 'SIGTERM');
+  const left = await waitForExit([info.pid, ...services], timeoutSeconds * 1000);
+  if (left.length === 0) {
+    process.stdout.write('stopped\n');
+    return EXIT.ok;
+  }
+  process.stderr.write(`still running after ${timeoutSeconds} s: ${left.join(', ')}; killing them\n`);
+  process.kill(info.pid, 'SIGKILL');
+  for (const pid of services) signalGroup(pid, 'SIGKILL');
+  await rm(file, { force: true });
+  const survivors = await waitForExit(left, 5000);
+  if (survivors.length > 0) process.stderr.write(`could not kill ${survivors.join(', ')}\n`);
+  return EXIT.failed;
+};
+
+runProgram(USAGE, main);
