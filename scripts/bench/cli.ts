@@ -22,7 +22,7 @@ Measures, side by side in one run (this machine is shared and noisy, so figures 
      read in one scan, lost orders counted, as a ratio of the raw put rate (targets >= 0.25 and >= 0.5),
      with CPU ms per order of each process of the stack; and single-order latency with the unpatched
      serverless-offline-sqs (the speed-up the patches buy). LOCAL_SQS_POLLERS_PER_EVENT sets the
-     pollers per sqs event (default 2).
+     pollers per sqs event (default 1).
 Prints a table and writes bench/results/latest.json.
 
 Options:

@@ -387,7 +387,7 @@ export const measureEndToEnd = async (options: {
   singleSamples: number;
   concurrency: number;
 }): Promise<EndToEndFigures> => {
-  const pollersPerEvent = Number(process.env.LOCAL_SQS_POLLERS_PER_EVENT ?? 2);
+  const pollersPerEvent = Number(process.env.LOCAL_SQS_POLLERS_PER_EVENT ?? 1);
   const measured = await withStack(async (stack, client) => {
     const rawConditionalPutsPerSecond = await rawConditionalPuts(stack.info, 3000);
     await singleOrderLatency(client, 5); // warm-up: first bundles, first connections
