@@ -153,7 +153,8 @@ const main = async (argv: string[]): Promise<number> => {
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(
     join(dir, 'latest.md'),
-    `${table}\n\nCommand: \`pnpm bench${quick ? ' --quick' : ''}\` (${results.at}, Node ${results.node})\n`,
+    `${table}\n\nCommand: \`${['pnpm bench', ...argv].join(' ')}\` (${results.at}, Node ${results.node}` +
+      `${values.only === undefined ? '' : '; the other sections keep their last figures'})\n`,
   );
   process.stdout.write(`${table}\n\nWritten to bench/results/latest.json and latest.md\n`);
   return 0;
