@@ -36,7 +36,9 @@ export interface ThroughputFigures extends LatencyFigures {
   lost: number;
   /** Requests answered 5xx (e.g. a 504 while a worker cold-starts on a busy machine) and sent again. */
   retries: number;
-  /** ordersPerSecond / the raw conditional-put rate of the same run. */
+  /** Raw conditional puts per second measured just before this throughput run (the machine is shared). */
+  rawPutsPerSecond: number;
+  /** ordersPerSecond / rawPutsPerSecond. */
   ofRawPutRate: number;
   /** CPU milliseconds per order of each process of the stack, and of the load generator. */
   cpuMsPerOrder: Record<string, number>;
@@ -45,7 +47,7 @@ export interface ThroughputFigures extends LatencyFigures {
 export interface EndToEndFigures {
   /** LOCAL_SQS_POLLERS_PER_EVENT of the run (pollers per sqs event). */
   pollersPerEvent: number;
-  /** The slowest essential part: dynalite conditional puts per second, 10 in flight, same run. */
+  /** The slowest essential part: dynalite conditional puts per second, 10 in flight, at the start. */
   rawConditionalPutsPerSecond: number;
   single: LatencyFigures;
   singlePosts: ThroughputFigures;
@@ -267,6 +269,7 @@ const throughput = async (
     ordersPerSecond,
     lost: plan.length - processed.size,
     retries,
+    rawPutsPerSecond: options.rawPutsPerSecond,
     ofRawPutRate: round(ordersPerSecond / options.rawPutsPerSecond, 3),
     cpuMsPerOrder: Object.fromEntries(
       Object.entries(cpuAfter).map(([name, ms]) => [
@@ -394,10 +397,12 @@ export const measureEndToEnd = async (options: {
     const single = await singleOrderLatency(client, options.singleSamples);
     const singleShape = { concurrency: options.concurrency, ordersPerRequest: 1 };
     await warmUp(stack, client, singleShape);
+    // The raw rate again just before each throughput run: on a shared machine the load changes
+    // within minutes, and a ratio means something only against a rate measured alongside.
     const singlePosts = await throughput(stack, client, {
       count: options.orders,
       ...singleShape,
-      rawPutsPerSecond: rawConditionalPutsPerSecond,
+      rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
     });
     const batchShape = {
       concurrency: Math.max(1, Math.round(options.concurrency / 4)),
@@ -407,7 +412,7 @@ export const measureEndToEnd = async (options: {
     const batchedPosts = await throughput(stack, client, {
       count: options.orders,
       ...batchShape,
-      rawPutsPerSecond: rawConditionalPutsPerSecond,
+      rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
     });
     return { rawConditionalPutsPerSecond, single, singlePosts, batchedPosts };
   });
