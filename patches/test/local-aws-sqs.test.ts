@@ -1,7 +1,7 @@
 // Proves patches/local-aws-sqs@2.0.2.patch: a ReceiveMessage long poll answers as soon as at least
 // one message is available, as SQS does, instead of waiting to fill MaxNumberOfMessages
 // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-short-and-long-polling.html);
-// ChangeMessageVisibility does not count as a receive towards ApproximateReceiveCount and the
+// a short poll answers at once; ChangeMessageVisibility does not count as a receive towards ApproximateReceiveCount and the
 // redrive policy's maxReceiveCount.
 import {
   type RunningServer,
@@ -98,6 +98,33 @@ describe('local-aws-sqs ReceiveMessage', () => {
 
     // Assess
     expect(received).toEqual([]);
+  });
+
+  it('answers a short poll on an empty queue at once, without waiting for a timer', async () => {
+    // Prepare: only the emulator's timers are faked (Node's HTTP stack keeps its own), so a poll
+    // that waits for a timer stays pending and shows up in jest.getTimerCount().
+    const queue = await sqs.createQueue('short-poll-at-once');
+    jest.useFakeTimers({
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance', 'Date'],
+    });
+    const waitingOnATimer = async (): Promise<'waiting on a timer'> => {
+      while (jest.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+      return 'waiting on a timer';
+    };
+
+    try {
+      // Act
+      const outcome = await Promise.race([
+        sqs.receiveMessages(queue.url, { max: 10, waitSeconds: 0 }).then(() => 'answered' as const),
+        waitingOnATimer(),
+      ]);
+
+      // Assess
+      expect(outcome).toBe('answered');
+    } finally {
+      jest.runOnlyPendingTimers();
+      jest.useRealTimers();
+    }
   });
 
   describe('ChangeMessageVisibility', () => {

@@ -20,6 +20,7 @@ declare module 'serverless-offline-sqs/src/sqs' {
       queueName?: string;
       batchSize?: number;
       maximumBatchingWindow?: number;
+      maximumConcurrency?: number;
       functionResponseType?: 'ReportBatchItemFailures';
       enabled?: boolean;
     }
@@ -31,6 +32,8 @@ declare module 'serverless-offline-sqs/src/sqs' {
       accessKeyId: string;
       secretAccessKey: string;
       autoCreate?: boolean;
+      /** The patch's cap on pollers per event (maximumConcurrency emulation). */
+      maxPollersPerEvent?: number;
     }
 
     /** CloudFormation resources, with `Fn::GetAtt [Queue, Arn]` already resolved by index.js. */

@@ -17,13 +17,33 @@ export interface Queue {
   arn: string;
 }
 
+export interface MessageAttributeValue {
+  DataType: string;
+  StringValue?: string;
+  /** Base64, as the JSON protocol carries binary values. */
+  BinaryValue?: string;
+}
+
+export interface BatchEntry {
+  Id: string;
+  MessageBody: string;
+  MessageAttributes?: Record<string, MessageAttributeValue>;
+}
+
+export interface BatchResult {
+  Successful: { Id: string; MessageId: string }[];
+  Failed: { Id: string; Code: string; Message: string; SenderFault: boolean | string }[];
+}
+
 export class SqsApiError extends Error {
   constructor(
     readonly action: string,
     readonly status: number,
     readonly body: string,
+    /** The error code, from the `x-amzn-query-error` header (`Code;Sender`), as the SDKs read it. */
+    readonly code: string,
   ) {
-    super(`${action} failed with HTTP ${status}: ${body}`);
+    super(`${action} failed with HTTP ${status} (${code}): ${body}`);
     this.name = 'SqsApiError';
   }
 }
@@ -36,7 +56,10 @@ export const sqsApi = (endpoint: string) => {
       body: JSON.stringify(input),
     });
     const body = await response.text();
-    if (!response.ok) throw new SqsApiError(action, response.status, body);
+    if (!response.ok) {
+      const code = response.headers.get('x-amzn-query-error')?.split(';')[0] ?? '';
+      throw new SqsApiError(action, response.status, body, code);
+    }
     return (body ? JSON.parse(body) : {}) as Output;
   };
 
@@ -65,9 +88,26 @@ export const sqsApi = (endpoint: string) => {
 
     queueAttributes,
 
-    async sendMessage(url: string, body: string): Promise<string> {
-      return (await call<{ MessageId: string }>('SendMessage', { QueueUrl: url, MessageBody: body }))
-        .MessageId;
+    async sendMessage(
+      url: string,
+      body: string,
+      attributes?: Record<string, MessageAttributeValue>,
+    ): Promise<string> {
+      return (
+        await call<{ MessageId: string }>('SendMessage', {
+          QueueUrl: url,
+          MessageBody: body,
+          MessageAttributes: attributes,
+        })
+      ).MessageId;
+    },
+
+    async sendMessageBatch(url: string, entries: readonly BatchEntry[]): Promise<BatchResult> {
+      const { Successful = [], Failed = [] } = await call<Partial<BatchResult>>('SendMessageBatch', {
+        QueueUrl: url,
+        Entries: entries,
+      });
+      return { Successful, Failed };
     },
 
     async receiveMessages(

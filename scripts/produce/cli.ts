@@ -5,7 +5,7 @@ import { LOCAL_CREDENTIALS, queueOf, readStackInfo } from '@order-pipeline/local
 import { produce, type Route } from './producer';
 import { planTraffic } from './traffic';
 
-const USAGE = `Usage: pnpm produce [--orders N] [--stores K] [--poison SHARE] [--via api|sqs] [--concurrency C] [--json]
+const USAGE = `Usage: pnpm produce [--orders N] [--stores K] [--poison SHARE] [--via api|sqs] [--batch [--batch-size B]] [--concurrency C] [--json]
 
 Sends store traffic to the running local stack (pnpm start): N orders spread over stores 1..K, a
 SHARE (0..1) of them poison messages sent straight to the orders queue without the store_id
@@ -17,7 +17,9 @@ Options:
   --stores K        stores 1..K (default 5; the local stage opens stores 1..20, others are poison too)
   --poison SHARE    share of poison messages, 0..1 (default 0.1)
   --via api|sqs     route for good orders (default api)
-  --concurrency C   messages in flight (default 8, at most 64)
+  --batch           send good orders through POST /orders/batch instead of one POST each (--via api)
+  --batch-size B    orders per POST /orders/batch (default 50, 1 to 100)
+  --concurrency C   requests in flight (default 8, at most 64)
   --json            print the summary and every order id as JSON
   --help            show this help`;
 
@@ -62,6 +64,8 @@ export const main = async (argv: string[]): Promise<number> => {
       poison: { type: 'string' },
       via: { type: 'string' },
       concurrency: { type: 'string' },
+      batch: { type: 'boolean' },
+      'batch-size': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -76,6 +80,12 @@ export const main = async (argv: string[]): Promise<number> => {
   const concurrency = Math.floor(number(values.concurrency, 'concurrency', 8, 1, 64));
   const via = (values.via ?? 'api') as Route;
   if (via !== 'api' && via !== 'sqs') throw new UsageError(`--via must be api or sqs, got "${values.via}"`);
+  if (values['batch-size'] !== undefined && !values.batch) throw new UsageError('--batch-size needs --batch');
+  if (values.batch && via !== 'api')
+    throw new UsageError('--batch sends through the API: it needs --via api');
+  const batchSize = values.batch
+    ? Math.floor(number(values['batch-size'], 'batch-size', 50, 1, 100))
+    : undefined;
 
   const stack = await readStackInfo();
   const sqs = new SQSClient({
@@ -88,7 +98,12 @@ export const main = async (argv: string[]): Promise<number> => {
   const started = Date.now();
   const results = await produce(
     plan,
-    { route: via, concurrency, onProgress: progressBar(plan.length) },
+    {
+      route: via,
+      concurrency,
+      ...(batchSize === undefined ? {} : { batchSize }),
+      onProgress: progressBar(plan.length),
+    },
     { apiBaseUrl: stack.apiBaseUrl, apiKey: stack.apiKey, queueUrl: queueOf(stack, 'OrdersQueue').url, sqs },
   );
   sqs.destroy();
@@ -107,7 +122,7 @@ export const main = async (argv: string[]): Promise<number> => {
     process.stdout.write(`${JSON.stringify({ summary, results }, null, 2)}\n`);
   } else {
     process.stdout.write(
-      `run ${runId}: ${summary.good} orders and ${summary.poison} poison messages sent via ${via}, ${summary.failed} failed, ` +
+      `run ${runId}: ${summary.good} orders and ${summary.poison} poison messages sent via ${via}${batchSize ? ` (batches of ${batchSize})` : ''}, ${summary.failed} failed, ` +
         `in ${summary.seconds} s (${summary.perSecond}/s)\n`,
     );
     for (const failure of failed.slice(0, 10))

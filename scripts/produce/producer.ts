@@ -43,6 +43,43 @@ const sendToApi = async (order: Order, target: ProduceTarget): Promise<SentMessa
   };
 };
 
+/** The part of a POST /orders/batch answer the producer reads (ingest-api's BatchReport). */
+interface BatchAnswer {
+  traceId?: string;
+  results?: { index: number; status: string; error?: { message?: string } }[];
+  error?: { message?: string };
+}
+
+/** Sends orders in one POST /orders/batch; each order's outcome is its entry in `results`. */
+const sendBatchToApi = async (orders: readonly Order[], target: ProduceTarget): Promise<SentMessage[]> => {
+  const http = target.fetch ?? fetch;
+  const response = await http(`${target.apiBaseUrl}/orders/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKey },
+    body: JSON.stringify({ orders }),
+  });
+  const body = (await response.json().catch(() => ({}))) as BatchAnswer;
+  const byIndex = new Map((body.results ?? []).map((result) => [result.index, result]));
+  return orders.map((order, index) => {
+    const result = byIndex.get(index);
+    const ok = result?.status === 'accepted';
+    return {
+      orderId: order.orderId,
+      poison: false,
+      ok,
+      status: response.status,
+      ...(body.traceId ? { traceId: body.traceId } : {}),
+      ...(ok
+        ? {}
+        : {
+            error:
+              result?.error?.message ??
+              (result ? result.status : (body.error?.message ?? `HTTP ${response.status}`)),
+          }),
+    };
+  });
+};
+
 const sendToQueue = async (
   message: PlannedMessage,
   producer: string,
@@ -90,20 +127,68 @@ export const sendPlanned = async (
   }
 };
 
-/** Sends every message with at most `concurrency` in flight, reporting progress after each. */
+/** Sends good orders through POST /orders/batch; a request that fails fails each of its orders. */
+const sendBatch = async (
+  messages: readonly PlannedMessage[],
+  target: ProduceTarget,
+): Promise<SentMessage[]> => {
+  try {
+    return await sendBatchToApi(
+      messages.map(({ order }) => order),
+      target,
+    );
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return messages.map(({ order }) => ({ orderId: order.orderId, poison: false, ok: false, error: reason }));
+  }
+};
+
+/**
+ * What one request sends, by the messages' indexes in the plan: with `batchSize`, good orders go
+ * through the API `batchSize` at a time (in plan order); poison messages always go one by one to SQS.
+ */
+const requestsOf = (messages: readonly PlannedMessage[], route: Route, batchSize?: number): number[][] => {
+  if (batchSize === undefined || route !== 'api') return messages.map((_, index) => [index]);
+  const single: number[][] = [];
+  const batches: number[][] = [];
+  messages.forEach((message, index) => {
+    if (message.poison) {
+      single.push([index]);
+      return;
+    }
+    const last = batches[batches.length - 1];
+    if (last && last.length < batchSize) last.push(index);
+    else batches.push([index]);
+  });
+  return [...batches, ...single];
+};
+
+/**
+ * Sends every message with at most `concurrency` requests in flight, reporting progress (messages
+ * done) after each request. With `batchSize`, good orders go through POST /orders/batch.
+ */
 export const produce = async (
   messages: readonly PlannedMessage[],
-  options: { route: Route; concurrency: number; onProgress?: (done: number) => void },
+  options: { route: Route; concurrency: number; batchSize?: number; onProgress?: (done: number) => void },
   target: ProduceTarget,
 ): Promise<SentMessage[]> => {
   const results: SentMessage[] = new Array(messages.length);
+  const requests = requestsOf(messages, options.route, options.batchSize);
   let next = 0;
   let done = 0;
   const worker = async () => {
-    while (next < messages.length) {
-      const index = next++;
-      results[index] = await sendPlanned(messages[index] as PlannedMessage, options.route, target);
-      options.onProgress?.(++done);
+    while (next < requests.length) {
+      const indexes = requests[next++] as number[];
+      const planned = indexes.map((index) => messages[index] as PlannedMessage);
+      const sent =
+        options.batchSize !== undefined && !planned[0]?.poison
+          ? await sendBatch(planned, target)
+          : [await sendPlanned(planned[0] as PlannedMessage, options.route, target)];
+      indexes.forEach((index, position) => {
+        results[index] = sent[position] as SentMessage;
+      });
+      done += indexes.length;
+      options.onProgress?.(done);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
