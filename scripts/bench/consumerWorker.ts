@@ -2,15 +2,16 @@
 // discarded): the real order-consumer handler against in-memory fakes, and a bare loop beside it.
 import { writeFile } from 'node:fs/promises';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createLogger, inspectOrderMessage, type StoredOrder } from '@order-pipeline/common';
-import { anOrder, lambdaContext, orderRecord, sqsEvent } from '@order-pipeline/common/testing';
+import { createLogger, inspectOrderMessage, type StoredOrder, storeDirectory } from '@order-pipeline/common';
+import { anOrder, aStore, lambdaContext, orderRecord, sqsEvent } from '@order-pipeline/common/testing';
 import { inSpan } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
 import { createHandler } from '../../services/order-consumer/src/batchHandler';
 import type { OrderStore } from '../../services/order-consumer/src/orderStore';
 import { median, round } from './stats';
 
-const OPEN_STORES = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
+// Every store open, read through the same per-environment cache the consumer uses.
+const OPEN_STORES = storeDirectory({ get: async (storeId) => aStore({ storeId }) });
 
 const memoryStore = (writeDelayMs = 0): OrderStore => {
   const items = new Map<string, StoredOrder>();
@@ -26,7 +27,7 @@ const memoryStore = (writeDelayMs = 0): OrderStore => {
 
 const handlerWith = (store: OrderStore) =>
   createHandler({
-    openStoreIds: OPEN_STORES,
+    stores: OPEN_STORES,
     backoff: { baseSeconds: 2, maxSeconds: 300 },
     store,
     visibility: { changeVisibility: async () => undefined },
@@ -75,7 +76,7 @@ const main = async (resultFile: string, messages: number, rounds: number) => {
     bareMs.push(
       await timeMs(async () => {
         for (const record of all) {
-          const inspected = inspectOrderMessage(record, OPEN_STORES);
+          const inspected = await inspectOrderMessage(record, OPEN_STORES);
           if (!inspected.ok) throw new Error('bench records must all be valid');
         }
       }),

@@ -16,7 +16,7 @@ export {
   validateMessageAttributes,
 } from './attributes';
 export { isConditionalCheckFailed } from './dynamoErrors';
-export { intEnv, intListEnv, requireEnv } from './env';
+export { intEnv, requireEnv } from './env';
 export {
   ConfigurationError,
   type FieldIssue,
@@ -48,3 +48,21 @@ export {
   type StoredOrder,
 } from './orderRecord';
 export { parseQueueArn, type QueueArn, queueUrlFromArn } from './queueUrl';
+export {
+  hashApiKey,
+  isStoreId,
+  isStoreStatus,
+  STORE_CACHE_TTL_MS,
+  STORE_STATUS,
+  STORES_KEY_INDEX,
+  type StoreDirectory,
+  type StoreKey,
+  type StoreRecord,
+  StoreRecordError,
+  type StoreStatus,
+  type StoresTable,
+  storeDirectory,
+  storesTable,
+  toStoreRecord,
+  ttlCache,
+} from './stores';

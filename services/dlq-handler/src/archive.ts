@@ -1,4 +1,10 @@
-import { type DeadLetterClass, type Logger, ORDER_ID_PATTERN, toError } from '@order-pipeline/common';
+import {
+  type DeadLetterClass,
+  type Logger,
+  ORDER_ID_PATTERN,
+  type StoreDirectory,
+  toError,
+} from '@order-pipeline/common';
 import type { inSpan } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
 import { type DeadLetter, describeDeadLetter } from './deadLetter';
@@ -8,7 +14,8 @@ import type { MarkOrderResult, OrderStatusStore } from './ordersTable';
 export interface ArchiveDeps {
   deadLetters: Pick<DeadLetterStore, 'archive'>;
   orders: OrderStatusStore;
-  openStoreIds: ReadonlySet<number>;
+  /** The stores registry (cached per execution environment), as the consumer asks it. */
+  stores: StoreDirectory;
   logger: Pick<Logger, 'info' | 'error'>;
   metrics: { deadLetterArchived(classification: DeadLetterClass): void };
   /** `inSpan` from @order-pipeline/common/tracing: one subsegment per record. */
@@ -52,7 +59,7 @@ const markOrder = async (
 export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): Promise<ArchiveOutcome> => {
   let deadLetter: DeadLetter;
   try {
-    deadLetter = describeDeadLetter(record, deps.openStoreIds, deps.now());
+    deadLetter = await describeDeadLetter(record, deps.stores, deps.now());
   } catch (error) {
     deps.logger.error('dead letter not described; it stays on the DLQ', {
       messageId: record.messageId,

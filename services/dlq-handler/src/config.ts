@@ -1,4 +1,4 @@
-import { intListEnv, requireEnv } from '@order-pipeline/common';
+import { requireEnv } from '@order-pipeline/common';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -6,8 +6,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface HandlerConfig {
   deadLettersTable: string;
   ordersTable: string;
-  /** Stores accepting orders: the same list as order-consumer's, so that classes agree. */
-  openStoreIds: ReadonlySet<number>;
+  /** The stores registry order-consumer owns: the same answer there and here decides `store-not-open`. */
+  storesTable: string;
   /** The embedded DynamoDB on the local stage; undefined on AWS. */
   dynamoEndpoint: string | undefined;
 }
@@ -18,6 +18,6 @@ const optional = (value: string | undefined): string | undefined =>
 export const readConfig = (env: Env = process.env): HandlerConfig => ({
   deadLettersTable: requireEnv('DEAD_LETTERS_TABLE', env),
   ordersTable: requireEnv('ORDERS_TABLE', env),
-  openStoreIds: new Set(intListEnv('OPEN_STORE_IDS', env)),
+  storesTable: requireEnv('STORES_TABLE', env),
   dynamoEndpoint: optional(env.AWS_ENDPOINT_URL_DYNAMODB),
 });

@@ -1,7 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLogger } from '@order-pipeline/common';
+import { createLogger, storeDirectory, storesTable } from '@order-pipeline/common';
 import { captureAwsClient, inSpan } from '@order-pipeline/common/tracing';
 import type { ArchiveDeps } from './archive';
 import { type HandlerConfig, readConfig } from './config';
@@ -30,7 +30,7 @@ export const dependencies = (config: HandlerConfig = readConfig()): HandlerDeps 
   return {
     deadLetters: deadLetterTable(documents, config.deadLettersTable),
     orders: ordersTable(documents, config.ordersTable),
-    openStoreIds: config.openStoreIds,
+    stores: storeDirectory(storesTable(documents, config.storesTable)),
     logger: createLogger(SERVICE_NAME),
     metrics: deadLetterMetrics(powertoolsMetrics),
     powertoolsMetrics,

@@ -9,3 +9,4 @@ export {
   TRACE_HEADER,
 } from './factories';
 export { lambdaContext, lambdaRecordFromMessage } from './lambdaRecord';
+export { aStore, openStores } from './stores';

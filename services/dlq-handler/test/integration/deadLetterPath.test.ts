@@ -15,7 +15,13 @@ import {
   type Order,
   type OutgoingAttributes,
 } from '@order-pipeline/common';
-import { anOrder, lambdaContext, lambdaRecordFromMessage, sqsEvent } from '@order-pipeline/common/testing';
+import {
+  anOrder,
+  lambdaContext,
+  lambdaRecordFromMessage,
+  openStores,
+  sqsEvent,
+} from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import { type LocalAws, type ProvisionedQueue, startLocalAws } from '@order-pipeline/local-aws';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
@@ -52,7 +58,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
     Object.assign(process.env, local.env, {
       DEAD_LETTERS_TABLE: local.tables.DeadLettersTable,
       ORDERS_TABLE: local.tables.OrdersTable,
-      OPEN_STORE_IDS: '1,2,3,7',
+      STORES_TABLE: local.tables.StoresTable,
       // The handler's EMF and log lines are asserted by the unit tests; here they would be noise.
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -221,7 +227,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
       parseTraceHeader(PRODUCER_TRACE).root,
     );
     const record = lambdaRecordFromMessage(redriven as Message, orders.arn);
-    expect(inspectOrderMessage(record, new Set([CLOSED_STORE]))).toEqual(
+    expect(await inspectOrderMessage(record, openStores(CLOSED_STORE))).toEqual(
       expect.objectContaining({ ok: true }),
     );
     expect(await item(local.tables.DeadLettersTable, { messageId: messageId ?? '' })).toEqual(

@@ -1,4 +1,5 @@
 import type { DeadLetterClass } from '@order-pipeline/common';
+import { openStores } from '@order-pipeline/common/testing';
 import type { Span, SpanOptions } from '@order-pipeline/common/tracing';
 import type { ArchiveDeps } from '../../src/archive';
 import type { OrdersQueue, OutgoingMessage } from '../../src/cli/clients';
@@ -100,7 +101,7 @@ export const fakeArchiveDeps = (overrides: Partial<ArchiveDeps> = {}) => {
   const deps: ArchiveDeps = {
     deadLetters: deadLetters.store,
     orders: orders.store,
-    openStoreIds: new Set([7, 8]),
+    stores: openStores(7, 8),
     logger: log.logger,
     metrics: metrics.metrics,
     trace: tracer.trace,
