@@ -1,4 +1,5 @@
 import { type OrderRequest, OrderValidationError, parseOrderRequest } from '@order-pipeline/common';
+import { assertOrdersFor, assertStoreOpen, callerStore } from './caller';
 import { errorDetails, type RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
 import { type ApiEvent, type HttpResponse, jsonResponse, readJsonBody, unavailableResponse } from './http';
@@ -31,12 +32,16 @@ export const readOrderRequest = (input: unknown): OrderRequest => {
 
 /**
  * POST /orders: validates one order, completes it (orderId, createdAt) and sends it to the orders
- * queue with its attributes and the span's AWSTraceHeader. 202 once SQS confirmed it; 400/413/415 with
- * nothing sent; 503 with Retry-After when SQS failed (the answer carries the orderId to retry with).
+ * queue with its attributes and the span's AWSTraceHeader. 202 once SQS confirmed it; 400/413/415, and
+ * 403 for a closed store or an order of another store than the key's, with nothing sent; 503 with Retry-After when SQS failed (the answer carries the orderId to retry with).
  */
 export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<HttpResponse> =>
   inRequestScope(event, deps, 'POST /orders', async ({ correlationId, headers, span }) => {
-    const order = prepareOrder(readOrderRequest(readJsonBody(event, MAX_ORDER_BYTES)), {
+    const caller = callerStore(event);
+    assertStoreOpen(caller);
+    const body = readJsonBody(event, MAX_ORDER_BYTES);
+    assertOrdersFor(caller, [body], () => 'storeId');
+    const order = prepareOrder(readOrderRequest(body), {
       now: deps.now(),
       uuid: deps.uuid,
     });

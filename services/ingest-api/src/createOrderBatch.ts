@@ -1,4 +1,5 @@
 import type { FieldIssue, Order } from '@order-pipeline/common';
+import { assertOrdersFor, assertStoreOpen, callerStore } from './caller';
 import { readOrderRequest } from './createOrder';
 import type { RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
@@ -192,6 +193,7 @@ const sendValid = async (
  * - 202: every order accepted (queued);
  * - 207: some accepted, the others rejected (invalid, duplicate orderId, refused by SQS): fix and
  *   resend only the rejected ones;
+ * - 403, nothing sent: the key's store is closed, or any order is for another store (`issues` name them);
  * - 400: nothing accepted: a malformed batch (not JSON, no `orders`, empty, over 100), or every order
  *   rejected (`issues` under `orders.<index>`);
  * - 503 + Retry-After: SQS left some orders unconfirmed after bounded retries. The body still lists
@@ -204,7 +206,10 @@ export const createOrderBatch = (
   invocation: Invocation,
 ): Promise<HttpResponse> =>
   inRequestScope(event, deps, 'POST /orders/batch', async ({ correlationId, headers, span }) => {
+    const caller = callerStore(event);
+    assertStoreOpen(caller);
     const orders = readBatch(readJsonBody(event, MAX_BATCH_BODY_BYTES));
+    assertOrdersFor(caller, orders, (index) => `orders.${index}.storeId`);
     span.annotate('orderCount', orders.length);
     const candidates = prepareCandidates(orders, {
       now: deps.now(),

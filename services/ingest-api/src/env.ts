@@ -17,3 +17,9 @@ export const readTableEnv = (env: Env = process.env) => ({
   tableName: requireEnv('ORDERS_TABLE', env),
   dynamoEndpoint: optional(env.AWS_ENDPOINT_URL_DYNAMODB),
 });
+
+/** The store authorizer's environment (serverless.yml sets STORES_TABLE). */
+export const readStoresEnv = (env: Env = process.env) => ({
+  tableName: requireEnv('STORES_TABLE', env),
+  dynamoEndpoint: optional(env.AWS_ENDPOINT_URL_DYNAMODB),
+});

@@ -17,6 +17,9 @@ export const ERROR_CODE = {
   queueUnavailable: 'queue-unavailable',
   tableUnavailable: 'table-unavailable',
   orderNotFound: 'order-not-found',
+  storeClosed: 'store-closed',
+  storeMismatch: 'store-mismatch',
+  identityOverride: 'identity-override',
   internal: 'internal-error',
 } as const;
 export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
@@ -24,7 +27,7 @@ export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
 /** A request this API refuses (4xx); nothing has been enqueued when it is thrown. */
 export class RequestError extends OrderPipelineError {
   constructor(
-    readonly status: 400 | 404 | 413 | 415,
+    readonly status: 400 | 403 | 404 | 413 | 415,
     readonly code: ErrorCode,
     message: string,
     readonly issues?: readonly FieldIssue[],

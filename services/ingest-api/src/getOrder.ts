@@ -5,6 +5,7 @@ import {
   type OrderStatus,
   type StoredOrder,
 } from '@order-pipeline/common';
+import { callerStore } from './caller';
 import { errorDetails, type RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
 import { type ApiEvent, errorBody, type HttpResponse, jsonResponse, unavailableResponse } from './http';
@@ -12,8 +13,11 @@ import { inRequestScope } from './requestScope';
 
 /** The orders table as GET sees it; the DynamoDB implementation is in sideEffects/table.ts. */
 export interface OrderReader {
-  /** The item keyed by `orderId`, undefined when there is none; throws when the table failed. */
-  get(orderId: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * The store's order `orderId`, undefined when that store has none (another store's order with the
+   * same id included); throws when the table failed.
+   */
+  get(storeId: number, orderId: string): Promise<Record<string, unknown> | undefined>;
 }
 
 export interface GetOrderDeps extends RuntimeDeps {
@@ -61,12 +65,14 @@ export const toOrderView = (item: Record<string, unknown>): OrderView => {
 
 /**
  * GET /orders/{orderId}: 200 with the stored order and its status (PROCESSED, DEAD_LETTERED), 404 when
- * the table has no such order (not yet processed, or never sent), 400 for an id no order can have.
+ * the calling store has no such order (not yet processed, never sent, or another store's: answered
+ * exactly alike, so that a key learns nothing of other stores), 400 for an id no order can have.
  * The customer's data is answered as stored to the store that authenticated with its API key; it is
  * never logged.
  */
 export const getOrder = (event: ApiEvent, deps: GetOrderDeps): Promise<HttpResponse> =>
   inRequestScope(event, deps, 'GET /orders/{orderId}', async ({ correlationId, headers, span }) => {
+    const { storeId } = callerStore(event);
     const orderId = event.pathParameters?.orderId ?? '';
     if (!ORDER_ID_PATTERN.test(orderId)) {
       throw new RequestError(
@@ -78,7 +84,7 @@ export const getOrder = (event: ApiEvent, deps: GetOrderDeps): Promise<HttpRespo
     span.annotate('orderId', orderId);
     let item: Record<string, unknown> | undefined;
     try {
-      item = await deps.orders.get(orderId);
+      item = await deps.orders.get(storeId, orderId);
     } catch (error) {
       span.fail(error);
       deps.log.error('the orders table could not be read', {

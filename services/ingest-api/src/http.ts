@@ -6,7 +6,10 @@ import { RETRY_AFTER_SECONDS } from './limits';
 export type HttpResponse = APIGatewayProxyResult & { headers: Record<string, string> };
 
 /** The parts of a REST API (payload v1) proxy event this API reads. */
-export type ApiEvent = Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded' | 'pathParameters'>;
+export type ApiEvent = Pick<
+  APIGatewayProxyEvent,
+  'headers' | 'body' | 'isBase64Encoded' | 'pathParameters' | 'requestContext'
+>;
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 /** The X-Ray header API Gateway (or a client) passes on. */

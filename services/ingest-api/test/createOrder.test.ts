@@ -83,7 +83,14 @@ describe('createOrder()', () => {
     const { deps, spans } = setup();
     const order = anOrder({ storeId: 12 });
 
-    await createOrder(restApiEvent({ body: order, headers: { 'X-Amzn-Trace-Id': TRACE_HEADER } }), deps);
+    await createOrder(
+      restApiEvent({
+        body: order,
+        headers: { 'X-Amzn-Trace-Id': TRACE_HEADER },
+        store: { storeId: 12, status: 'open' },
+      }),
+      deps,
+    );
 
     expect(spans).toHaveLength(1);
     expect(spans[0]?.options).toEqual(
@@ -225,5 +232,32 @@ describe('createOrder()', () => {
     expect(response.statusCode).toBe(202);
     expect(sent[0]?.body).not.toMatch(/\uFFFF/);
     expect(JSON.parse(sent[0]?.body ?? '').customer.name).toBe('Ada \uFFFF Lovelace');
+  });
+
+  it("refuses an order for another store than the key's with 403, sending nothing", async () => {
+    const { deps, sent } = setup();
+
+    const response = await createOrder(restApiEvent({ body: anOrder({ storeId: 8 }) }), deps);
+
+    expect(response.statusCode).toBe(403);
+    expect(parseBody<ErrorAnswer>(response).error).toEqual({
+      code: 'store-mismatch',
+      message: 'this API key belongs to store 7; it cannot send orders for another store',
+      issues: [{ path: 'storeId', message: "must be 7, the key's store" }],
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses an order from a closed store with 403 store-closed, sending nothing', async () => {
+    const { deps, sent } = setup();
+
+    const response = await createOrder(
+      restApiEvent({ body: anOrder({ storeId: 9 }), store: { storeId: 9, status: 'closed' } }),
+      deps,
+    );
+
+    expect(response.statusCode).toBe(403);
+    expect(parseBody<ErrorAnswer>(response).error.code).toBe('store-closed');
+    expect(sent).toEqual([]);
   });
 });

@@ -20,14 +20,17 @@ const storedOrder = (overrides: Partial<StoredOrder> = {}): StoredOrder => {
   };
 };
 
+/** The orders table's key: an order is one store's (storeId, orderId). */
+const key = (storeId: number, orderId: string) => `${storeId}/${orderId}`;
+
 const setup = (items: Record<string, Record<string, unknown>>, fails?: Error) => {
   const { runtime, spans, lines } = fakeRuntime();
   const reads: string[] = [];
   const orders: OrderReader = {
-    get: async (orderId) => {
-      reads.push(orderId);
+    get: async (storeId, orderId) => {
+      reads.push(key(storeId, orderId));
       if (fails) throw fails;
-      return items[orderId];
+      return items[key(storeId, orderId)];
     },
   };
   return { deps: { ...runtime, orders }, reads, spans, lines };
@@ -36,7 +39,7 @@ const setup = (items: Record<string, Record<string, unknown>>, fails?: Error) =>
 describe('getOrder()', () => {
   it("answers the stored order, with the customer's data as stored, and its status", async () => {
     const item = storedOrder();
-    const { deps } = setup({ [item.orderId]: { ...item } });
+    const { deps } = setup({ [key(item.storeId ?? 0, item.orderId)]: { ...item } });
 
     const response = await getOrder(getEvent(item.orderId), deps);
 
@@ -59,7 +62,7 @@ describe('getOrder()', () => {
       deadLetterClass: 'store-not-open',
       deadLetterReason: 'store 99 is not open',
     });
-    const { deps } = setup({ [item.orderId]: { ...item } });
+    const { deps } = setup({ [key(item.storeId ?? 0, item.orderId)]: { ...item } });
 
     const response = await getOrder(getEvent(item.orderId), deps);
 
@@ -104,8 +107,44 @@ describe('getOrder()', () => {
   });
 
   it('refuses to present an item that is not an order record', async () => {
-    const { deps } = setup({ 'ord-1': { orderId: 'ord-1', status: 'SOMETHING_ELSE' } });
+    const { deps } = setup({ '7/ord-1': { orderId: 'ord-1', status: 'SOMETHING_ELSE' } });
 
     await expect(getOrder(getEvent('ord-1'), deps)).rejects.toBeInstanceOf(StoredItemError);
+  });
+
+  it("reads with the caller's store, and answers another store's order exactly as a missing one", async () => {
+    const item = storedOrder({ storeId: 8 });
+    const { deps, reads } = setup({ [key(8, item.orderId)]: { ...item } });
+
+    const foreign = await getOrder(getEvent(item.orderId, { store: { storeId: 7, status: 'open' } }), deps);
+    const missing = await getOrder(getEvent('ord-unknown'), deps);
+
+    expect(reads).toEqual([key(7, item.orderId), key(7, 'ord-unknown')]);
+    expect(foreign.statusCode).toBe(404);
+    expect(parseBody(foreign)).toEqual({
+      error: { code: 'order-not-found', message: `there is no order ${item.orderId}` },
+    });
+    expect(Object.keys(parseBody<ErrorAnswer>(foreign).error)).toEqual(
+      Object.keys(parseBody<ErrorAnswer>(missing).error),
+    );
+  });
+
+  it("answers a closed store's own orders", async () => {
+    const item = storedOrder({ storeId: 9 });
+    const { deps } = setup({ [key(9, item.orderId)]: { ...item } });
+
+    const response = await getOrder(
+      getEvent(item.orderId, { store: { storeId: 9, status: 'closed' } }),
+      deps,
+    );
+
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('fails as a server error when no authorizer named the store', async () => {
+    const { deps, reads } = setup({});
+
+    await expect(getOrder(getEvent('ord-1', { store: null }), deps)).rejects.toThrow('no store identity');
+    expect(reads).toEqual([]);
   });
 });
