@@ -61,6 +61,7 @@ export {
   StoreRecordError,
   type StoreStatus,
   type StoresTable,
+  storeCacheTtlMs,
   storeDirectory,
   storesTable,
   toStoreRecord,

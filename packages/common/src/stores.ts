@@ -16,6 +16,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from './dynamoErrors';
+import { intEnv } from './env';
 import { OrderPipelineError } from './errors';
 
 export const STORE_STATUS = { open: 'open', closed: 'closed' } as const;
@@ -30,6 +31,13 @@ export const STORES_KEY_INDEX = 'byApiKeyHash';
  * key) per environment per period.
  */
 export const STORE_CACHE_TTL_MS = 10_000;
+
+/**
+ * The cache time of this environment: STORE_CACHE_TTL_SECONDS when set (the end-to-end suite pins
+ * the cache to make a stale answer deterministic), else STORE_CACHE_TTL_MS.
+ */
+export const storeCacheTtlMs = (env: Readonly<Record<string, string | undefined>> = process.env): number =>
+  intEnv('STORE_CACHE_TTL_SECONDS', STORE_CACHE_TTL_MS / 1000, env) * 1000;
 
 export interface StoreRecord {
   storeId: number;
@@ -226,7 +234,7 @@ export const storeDirectory = (
   options: { ttlMs?: number; now?: () => number } = {},
 ): StoreDirectory => {
   const status = ttlCache(async (storeId: number) => (await stores.get(storeId))?.status, {
-    ttlMs: options.ttlMs ?? STORE_CACHE_TTL_MS,
+    ttlMs: options.ttlMs ?? storeCacheTtlMs(),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   return {

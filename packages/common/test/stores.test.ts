@@ -1,4 +1,12 @@
-import { hashApiKey, STORE_STATUS, StoreRecordError, storeDirectory, toStoreRecord, ttlCache } from '../src';
+import {
+  hashApiKey,
+  STORE_STATUS,
+  StoreRecordError,
+  storeCacheTtlMs,
+  storeDirectory,
+  toStoreRecord,
+  ttlCache,
+} from '../src';
 import { aStore } from '../src/testing';
 
 describe('hashApiKey()', () => {
@@ -111,5 +119,13 @@ describe('storeDirectory()', () => {
 
     expect([before, cached, after]).toEqual([true, true, false]);
     expect(stores.gets).toEqual([1, 1]);
+  });
+});
+
+describe('storeCacheTtlMs()', () => {
+  it('is 10 s unless STORE_CACHE_TTL_SECONDS says otherwise', () => {
+    expect(storeCacheTtlMs({})).toBe(10_000);
+    expect(storeCacheTtlMs({ STORE_CACHE_TTL_SECONDS: '3600' })).toBe(3_600_000);
+    expect(() => storeCacheTtlMs({ STORE_CACHE_TTL_SECONDS: 'soon' })).toThrow('STORE_CACHE_TTL_SECONDS');
   });
 });

@@ -14,42 +14,33 @@ export interface LocalStore {
 /** The store the README's samples use; its key is the stack file's `apiKey` (kept for older clients). */
 export const SAMPLE_STORE_ID = 7;
 
+const NAMES = [
+  'Camden',
+  'Brixton',
+  'Borough',
+  'Spitalfields',
+  'Greenwich',
+  'Covent Garden',
+  'St James',
+  'Hackney',
+];
+
 /**
  * The stores every local stack starts with, with fixed keys (never give a deployed stage a fixed key):
- * four open, and store 9 closed, so that a closed store can be tried at once.
+ * 1-8 open (`pnpm produce` and the chaos suite spread orders over them), and 9 closed, so that a
+ * closed store can be tried at once. Store 7 keeps the development key older clients know.
  */
 export const SEED_STORES: readonly (Required<LocalStore> & { apiKeyId: string })[] = [
-  {
-    storeId: 1,
-    name: 'Camden Market',
-    status: STORE_STATUS.open,
-    apiKey: 'local-store-1-key-0123456789abcdef',
-  },
-  {
-    storeId: 2,
-    name: 'Brixton Village',
-    status: STORE_STATUS.open,
-    apiKey: 'local-store-2-key-0123456789abcdef',
-  },
-  {
-    storeId: 7,
-    name: 'St James Square',
-    status: STORE_STATUS.open,
-    apiKey: 'local-dev-key-0123456789abcdef',
-  },
-  {
-    storeId: 8,
-    name: 'Borough Market',
-    status: STORE_STATUS.open,
-    apiKey: 'local-store-8-key-0123456789abcdef',
-  },
-  {
-    storeId: 9,
-    name: 'Leadenhall (closed)',
-    status: STORE_STATUS.closed,
-    apiKey: 'local-store-9-key-0123456789abcdef',
-  },
-].map((store) => ({ ...store, apiKeyId: `local-key-${store.storeId}-seed` }));
+  ...NAMES.map((name, index) => ({ storeId: index + 1, name, status: STORE_STATUS.open as StoreStatus })),
+  { storeId: 9, name: 'Leadenhall (closed)', status: STORE_STATUS.closed as StoreStatus },
+].map((store) => ({
+  ...store,
+  apiKey:
+    store.storeId === SAMPLE_STORE_ID
+      ? 'local-dev-key-0123456789abcdef'
+      : `local-store-${store.storeId}-key-0123456789abcdef`,
+  apiKeyId: `local-key-${store.storeId}-seed`,
+}));
 
 /**
  * Adds the seed stores that the registry does not hold yet (a conditional put each), so that a

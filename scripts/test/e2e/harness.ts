@@ -6,7 +6,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '@order-pipeline/common';
 import { anOrderRequest } from '@order-pipeline/common/testing';
-import { clientConfig } from '@order-pipeline/local-aws';
+import { clientConfig, SAMPLE_STORE_ID } from '@order-pipeline/local-aws';
+import { storeKeyOf } from '@order-pipeline/local-aws/stack-file';
 import { freePorts } from '../../local-stack/ports';
 import { type Stack, type StackOptions, startStack } from '../../local-stack/stack';
 import type { SegmentDocument } from '../../traces/traceTree';
@@ -21,7 +22,14 @@ export interface E2e {
     body: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: unknown }>;
-  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  /** With the key of `storeId` (the sample store 7 unless given). */
+  get(
+    path: string,
+    headers?: Record<string, string>,
+    storeId?: number,
+  ): Promise<{ status: number; body: unknown }>;
+  /** The local stack's key of a seeded store (stack.json `stores`). */
+  keyOf(storeId: number): string;
   storedOrder(orderId: string): Promise<Record<string, unknown> | undefined>;
   deadLetters(): Promise<Array<Record<string, unknown>>>;
   segments(): Promise<SegmentDocument[]>;
@@ -46,7 +54,21 @@ export const startE2e = async (options: Omit<StackOptions, 'ports' | 'stateDir'>
     }
     return { status: response.status, body };
   };
-  const withKey = (headers: Record<string, string>) => ({ 'x-api-key': info.apiKey, ...headers });
+  const keyOf = (storeId: number) => storeKeyOf(info, storeId);
+  // Each store sends with its own key, as a real client does: the key of the (first) order's storeId
+  // when it names a seeded store, else the sample store's; a test passes `x-api-key` to choose.
+  const storeOf = (body: unknown): number | undefined => {
+    if (typeof body !== 'object' || body === null) return undefined;
+    const { storeId, orders } = body as { storeId?: unknown; orders?: unknown };
+    if (Array.isArray(orders)) return storeOf(orders[0]);
+    return typeof storeId === 'number' && info.stores.some((store) => store.storeId === storeId)
+      ? storeId
+      : undefined;
+  };
+  const withKey = (headers: Record<string, string>, storeId = SAMPLE_STORE_ID) => ({
+    'x-api-key': keyOf(storeId),
+    ...headers,
+  });
   return {
     stack,
     sqs,
@@ -54,10 +76,12 @@ export const startE2e = async (options: Omit<StackOptions, 'ports' | 'stateDir'>
     post: (path, body, headers = {}) =>
       call(path, {
         method: 'POST',
-        headers: withKey({ 'content-type': 'application/json', ...headers }),
+        headers: withKey({ 'content-type': 'application/json', ...headers }, storeOf(body)),
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    get: (path, headers = {}) => call(path, { headers: withKey(headers) }),
+    get: (path, headers = {}, storeId = SAMPLE_STORE_ID) =>
+      call(path, { headers: withKey(headers, storeId) }),
+    keyOf,
     storedOrder: async (orderId) =>
       (await db.send(new GetCommand({ TableName: info.tables.OrdersTable, Key: { orderId } }))).Item,
     deadLetters: async () =>

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { STORE_CACHE_TTL_MS, storesTable, ttlCache } from '@order-pipeline/common';
+import { storeCacheTtlMs, storesTable, ttlCache } from '@order-pipeline/common';
 import { captureAwsClient } from '@order-pipeline/common/tracing';
 import { readStoresEnv } from '../env';
 
@@ -13,8 +13,8 @@ const stores = storesTable(
   env.tableName,
 );
 
-// Built once per cold start; each key's answer (found or not) is trusted for STORE_CACHE_TTL_MS, so a
+// Built once per cold start; each key's answer (found or not) is trusted for storeCacheTtlMs(), so a
 // closed store or a retired key takes effect within that time.
 export const findStore = ttlCache((apiKey: string) => stores.findByApiKey(apiKey), {
-  ttlMs: STORE_CACHE_TTL_MS,
+  ttlMs: storeCacheTtlMs(),
 });
