@@ -173,21 +173,27 @@ describe('the local stack, end to end', () => {
     const before = await consumerSegments();
 
     const store7 = { 'x-api-key': e2e.keyOf(7) };
-    const answers = await Promise.all([
-      e2e.post('/orders', '{"storeId": 1,'),
-      e2e.post('/orders', orderRequest(1), { 'content-type': 'text/plain' }),
-      e2e.post('/orders', { ...orderRequest(1), items: [] }),
-      e2e.post('/orders', orderRequest(1), { 'x-correlation-id': 'bad id with spaces' }),
-      e2e.post('/orders/batch', { orders: Array.from({ length: 101 }, () => orderRequest(1)) }),
-      // Identity: an order for another store than the key's, alone or in a batch; a closed store.
-      e2e.post('/orders', orderRequest(8), store7),
-      e2e.post('/orders/batch', { orders: [orderRequest(7), orderRequest(8)] }, store7),
-      e2e.post('/orders', orderRequest(9)),
-      e2e.post('/orders', orderRequest(8), {
-        ...store7,
-        'sls-offline-authorizer-override': JSON.stringify({ storeId: '8', storeStatus: 'open' }),
-      }),
-    ]);
+    const requests: Array<() => ReturnType<E2e['post']>> = [
+      () => e2e.post('/orders', '{"storeId": 1,'),
+      () => e2e.post('/orders', orderRequest(1), { 'content-type': 'text/plain' }),
+      () => e2e.post('/orders', { ...orderRequest(1), items: [] }),
+      () => e2e.post('/orders', orderRequest(1), { 'x-correlation-id': 'bad id with spaces' }),
+      () => e2e.post('/orders/batch', { orders: Array.from({ length: 101 }, () => orderRequest(1)) }),
+      // Identity: an order for another store than the key's, alone or in a batch; a closed store; a
+      // request that tries to name its store itself.
+      () => e2e.post('/orders', orderRequest(8), store7),
+      () => e2e.post('/orders/batch', { orders: [orderRequest(7), orderRequest(8)] }, store7),
+      () => e2e.post('/orders', orderRequest(9)),
+      () =>
+        e2e.post('/orders', orderRequest(8), {
+          ...store7,
+          'sls-offline-authorizer-override': JSON.stringify({ storeId: '8', storeStatus: 'open' }),
+        }),
+    ];
+    // One at a time: sls offline starts a worker thread (a cold start) per concurrent request and per
+    // function, the authorizer's included; this test is about answers, not concurrency.
+    const answers: Array<Awaited<ReturnType<E2e['post']>>> = [];
+    for (const request of requests) answers.push(await request());
     // A good order after the bad ones: once it is processed, anything the bad ones enqueued would have been too.
     const sentinel = await e2e.post('/orders', orderRequest(2));
     const { orderId } = sentinel.body as { orderId: string };

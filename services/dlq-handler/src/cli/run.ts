@@ -1,4 +1,5 @@
 import { toError } from '@order-pipeline/common';
+import { describeFailure as describeCliFailure, EXIT } from '@order-pipeline/common/cli';
 import { UsageError } from '../errors';
 import { COMMANDS, type CommandName, parseCommand } from './args';
 import type { CommandClients } from './clients';
@@ -9,7 +10,7 @@ import { showCommand } from './show';
 import { resolveStage, type StageTarget } from './stage';
 import { usage } from './usage';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export { EXIT };
 
 export interface CliDeps {
   output: Output;
@@ -23,17 +24,14 @@ export interface CliDeps {
 const isCommand = (value: string | undefined): value is CommandName =>
   (COMMANDS as readonly string[]).includes(value ?? '');
 
-/** An error's message, with a hint when the embedded services of the local stack do not answer. */
-const describeFailure = (error: Error, target: StageTarget | undefined): string => {
-  const code = (error as { code?: unknown }).code;
-  if (target?.local && (code === 'ECONNREFUSED' || error.message.includes('ECONNREFUSED'))) {
-    return `cannot reach the local stack (${target.local.dynamoEndpoint}, ${target.local.sqsEndpoint}): is \`pnpm start\` still running?`;
-  }
-  if (error.name === 'CredentialsProviderError') {
-    return `${error.message}: stage ${target?.stage ?? '?'} uses the AWS default credential chain (AWS_PROFILE, environment variables, SSO, instance role)`;
-  }
-  return error.message;
-};
+const describeFailure = (error: Error, target: StageTarget | undefined): string =>
+  describeCliFailure(
+    error,
+    target && {
+      stage: target.stage,
+      ...(target.local ? { localEndpoints: [target.local.dynamoEndpoint, target.local.sqsEndpoint] } : {}),
+    },
+  );
 
 /** Runs `pnpm dlq <argv>` and answers the exit code; everything it touches comes from `deps`. */
 export const runCli = async (argv: readonly string[], deps: CliDeps): Promise<number> => {

@@ -1,3 +1,4 @@
+import { awsRegion, DEFAULT_REGION } from '@order-pipeline/common/cli';
 import {
   readStackInfo,
   StackFileError,
@@ -7,8 +8,7 @@ import {
 import { LocalStackError } from '../errors';
 
 export const LOCAL_STAGE = 'local';
-/** The region serverless.shared.yml deploys to unless told otherwise. */
-export const DEFAULT_REGION = 'eu-west-1';
+export { DEFAULT_REGION };
 /** Written by the local stack (`pnpm start`) at the repository root while it runs. */
 export const DEFAULT_STACK_FILE = stackFile();
 
@@ -77,7 +77,7 @@ export const resolveStage = async (options: StageOptions): Promise<StageTarget> 
   const prefix = `order-pipeline-${options.stage}`;
   return {
     stage: options.stage,
-    region: options.region ?? text(env.AWS_REGION) ?? text(env.AWS_DEFAULT_REGION) ?? DEFAULT_REGION,
+    region: awsRegion(options.region, env),
     deadLettersTable: `${prefix}-dead-letters`,
     ordersQueue: { name: `${prefix}-orders` },
   };

@@ -1,0 +1,97 @@
+// The frame every operator command shares (`pnpm dlq`, `pnpm stores`): exit codes, output, usage
+// errors, strict argument parsing, the AWS region rule and the failure messages. A subpath of its own
+// (`@order-pipeline/common/cli`): no Lambda bundle imports it.
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { OrderPipelineError, toError } from '../errors';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** The region serverless.shared.yml deploys to unless told otherwise. */
+export const DEFAULT_REGION = 'eu-west-1';
+
+/** The command line was wrong (unknown option, missing value): the CLI prints usage and exits 2. */
+export class UsageError extends OrderPipelineError {
+  constructor(
+    message: string,
+    /** The subcommand whose usage to print; the general usage when undefined. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where a command writes: results on `out`, diagnostics on `err` (so `--json` output stays pipeable). */
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const consoleOutput: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** A plain text table: one header row, columns padded to their widest cell. */
+export const formatTable = (headers: readonly string[], rows: readonly (readonly string[])[]): string[] => {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)];
+};
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** parseArgs, strict, its errors (which name the option) turned into UsageErrors of `command`. */
+export const strictParse = <O extends OptionsConfig>(
+  argv: readonly string[],
+  options: O,
+  command?: string,
+) => {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(toError(error).message, command);
+  }
+};
+
+const text = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === '' ? undefined : value;
+
+/** `--region`, else AWS_REGION, else AWS_DEFAULT_REGION, else DEFAULT_REGION: every command's rule. */
+export const awsRegion = (
+  region: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string => region ?? text(env.AWS_REGION) ?? text(env.AWS_DEFAULT_REGION) ?? DEFAULT_REGION;
+
+/** An error's message, with a hint when the local stack does not answer or AWS credentials are missing. */
+export const describeFailure = (
+  error: Error,
+  target: { stage: string; localEndpoints?: readonly string[] } | undefined,
+): string => {
+  const code = (error as { code?: unknown }).code;
+  if (target?.localEndpoints && (code === 'ECONNREFUSED' || error.message.includes('ECONNREFUSED'))) {
+    return `cannot reach the local stack (${target.localEndpoints.join(', ')}): is \`pnpm start\` still running?`;
+  }
+  if (error.name === 'CredentialsProviderError') {
+    return `${error.message}: stage ${target?.stage ?? '?'} uses the AWS default credential chain (AWS_PROFILE, environment variables, SSO, instance role)`;
+  }
+  return error.message;
+};
+
+/** A command's entry point: runs it, sets the exit code it answers, and 1 for anything it threw. */
+export const runMain = (run: () => Promise<number>, output: Output = consoleOutput): void => {
+  run().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      output.err(`error: ${String(error)}`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+};
