@@ -9,6 +9,7 @@ export interface OrderConsumerExports {
   ordersQueueArn: string;
   deadLetterQueueArn: string;
   ordersTableArn: string;
+  storesTableArn: string;
 }
 
 const CONSUME = [
@@ -27,11 +28,26 @@ const READ_ITEMS = [
 
 const imported = (name: string): string => `ImportValue(${name})`;
 
-/** ingest-api sends to the orders queue and reads the orders table, nothing else. */
+/** The stores registry's key index, as ingest-api's authorizer role names it. */
+export const storesKeyIndex = (exports: OrderConsumerExports): string =>
+  `Join(${imported(exports.storesTableArn)}/index/byApiKeyHash)`;
+
+/**
+ * ingest-api sends to the orders queue and reads the orders table; its authorizer queries the stores
+ * registry's key index; nothing else.
+ */
 export const ingestApiGrants = (exports: OrderConsumerExports): Grant[] => [
   { resource: imported(exports.ordersQueueArn), actions: ['sqs:SendMessage'] },
   { resource: imported(exports.ordersTableArn), actions: READ_ITEMS },
+  { resource: storesKeyIndex(exports), actions: ['dynamodb:Query'] },
 ];
+
+/** Who reads the stores registry, per service: one role each, read-only, one action. */
+export const STORES_READERS = {
+  'ingest-api': { AuthorizeStoreRole: ['dynamodb:Query'] },
+  'order-consumer': { ProcessOrdersRole: ['dynamodb:GetItem'] },
+  'dlq-handler': { HandleDeadLettersRole: ['dynamodb:GetItem'] },
+} as const;
 
 /** order-consumer consumes its orders queue and writes its orders table; it sends to no queue. */
 export const orderConsumerGrants = (): Grant[] => [
@@ -40,6 +56,7 @@ export const orderConsumerGrants = (): Grant[] => [
     resource: 'GetAtt(OrdersTable.Arn)',
     actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', ...READ_ITEMS],
   },
+  { resource: 'GetAtt(StoresTable.Arn)', actions: ['dynamodb:GetItem'] },
 ];
 
 /**
@@ -54,4 +71,5 @@ export const dlqHandlerGrants = (exports: OrderConsumerExports): Grant[] => [
     actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', ...READ_ITEMS],
   },
   { resource: imported(exports.ordersTableArn), actions: ['dynamodb:UpdateItem', ...READ_ITEMS] },
+  { resource: imported(exports.storesTableArn), actions: ['dynamodb:GetItem'] },
 ];

@@ -12,6 +12,7 @@ export const EXPORTS = {
   deadLetterQueueArn: `${PREFIX}-OrdersDeadLetterQueueArn`,
   ordersTableArn: `${PREFIX}-OrdersTableArn`,
   ordersTableName: `${PREFIX}-OrdersTableName`,
+  storesTableArn: `${PREFIX}-StoresTableArn`,
 } as const;
 
 export const CONTEXT = { stackName: 'order-consumer-prod', region: 'eu-west-1' };
@@ -140,6 +141,16 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
         TableName: `${PREFIX}-orders`,
         BillingMode: 'PAY_PER_REQUEST',
         SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+    },
+    StoresTable: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        TableName: `${PREFIX}-stores`,
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       },
     },
     ProcessOrdersRole: role('process-orders', '/aws/lambda/order-consumer-prod-processOrders', [
@@ -155,6 +166,7 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
         Resource: arnOf('OrdersQueue'),
       },
       { Sid: 'WriteOrders', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: arnOf('OrdersTable') },
+      { Sid: 'ReadStores', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: arnOf('StoresTable') },
     ]),
   },
   Outputs: {
@@ -170,6 +182,7 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
     },
     OrdersTableName: { Value: { Ref: 'OrdersTable' }, Export: { Name: EXPORTS.ordersTableName } },
     OrdersTableArn: { Value: arnOf('OrdersTable'), Export: { Name: EXPORTS.ordersTableArn } },
+    StoresTableArn: { Value: arnOf('StoresTable'), Export: { Name: EXPORTS.storesTableArn } },
   },
 });
 
@@ -180,7 +193,8 @@ const apiMethod = (resourceId: string, httpMethod: string, functionId: string): 
     ResourceId: { Ref: resourceId },
     RestApiId: { Ref: 'ApiGatewayRestApi' },
     ApiKeyRequired: true,
-    AuthorizationType: 'NONE',
+    AuthorizationType: 'CUSTOM',
+    AuthorizerId: { Ref: 'AuthorizeStoreApiGatewayAuthorizer' },
     Integration: { IntegrationHttpMethod: 'POST', Type: 'AWS_PROXY', Uri: arnOf(functionId) },
   },
 });
@@ -191,7 +205,30 @@ export const ingestApiTemplate = (): CfnTemplate => ({
     GetOrderLogGroup: logGroup('ingest-api-prod-getOrder'),
     CreateOrderLambdaFunction: lambda('ingest-api-prod-createOrder', 'CreateOrderRole'),
     GetOrderLambdaFunction: lambda('ingest-api-prod-getOrder', 'GetOrderRole'),
-    ApiGatewayRestApi: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'prod-ingest-api' } },
+    ApiGatewayRestApi: {
+      Type: 'AWS::ApiGateway::RestApi',
+      Properties: { Name: 'prod-ingest-api', ApiKeySourceType: 'AUTHORIZER' },
+    },
+    AuthorizeStoreLogGroup: logGroup('ingest-api-prod-authorizeStore'),
+    AuthorizeStoreLambdaFunction: lambda('ingest-api-prod-authorizeStore', 'AuthorizeStoreRole'),
+    AuthorizeStoreApiGatewayAuthorizer: {
+      Type: 'AWS::ApiGateway::Authorizer',
+      Properties: {
+        AuthorizerResultTtlInSeconds: 0,
+        Name: 'authorizeStore',
+        RestApiId: { Ref: 'ApiGatewayRestApi' },
+        AuthorizerUri: arnOf('AuthorizeStoreLambdaFunction'),
+        Type: 'REQUEST',
+      },
+    },
+    AuthorizeStoreRole: role('authorize-store', '/aws/lambda/ingest-api-prod-authorizeStore', [
+      {
+        Sid: 'FindStoreByKey',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [importValue(EXPORTS.storesTableArn), '/index/byApiKeyHash']] },
+      },
+    ]),
     ApiGatewayResourceOrders: {
       Type: 'AWS::ApiGateway::Resource',
       Properties: {
@@ -275,7 +312,11 @@ export const dlqHandlerTemplate = (): CfnTemplate => ({
     ),
     DeadLettersTable: {
       Type: 'AWS::DynamoDB::Table',
-      Properties: { TableName: `${PREFIX}-dead-letters`, SSESpecification: { SSEEnabled: true } },
+      Properties: {
+        TableName: `${PREFIX}-dead-letters`,
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
     },
     AlarmTopicKey: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
     AlarmTopic: {
@@ -334,6 +375,12 @@ export const dlqHandlerTemplate = (): CfnTemplate => ({
         Effect: 'Allow',
         Action: ['dynamodb:UpdateItem'],
         Resource: importValue(EXPORTS.ordersTableArn),
+      },
+      {
+        Sid: 'ReadStores',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem'],
+        Resource: importValue(EXPORTS.storesTableArn),
       },
     ]),
   },

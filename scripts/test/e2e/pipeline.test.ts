@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { buildOrderAttributes, storesTable } from '@order-pipeline/common';
 import { anOrder, aStore } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
+import { REPO_ROOT } from '@order-pipeline/local-aws';
 import { queueOf } from '@order-pipeline/local-aws/stack-file';
 import { POISON_ATTRIBUTES } from '../../produce/traffic';
 import { type E2e, eventually, orderRequest, startE2e } from './harness';
@@ -247,6 +251,22 @@ describe('the local stack, end to end', () => {
       expect(missing.body).toEqual({
         error: { code: 'order-not-found', message: 'there is no order ord-never-sent' },
       });
+    });
+
+    it('takes orders at once from a store `pnpm stores add` created, with the key it printed', async () => {
+      const { stdout } = await promisify(execFile)(
+        'pnpm',
+        ['--silent', 'stores', 'add', '70', '--name', 'Deptford'],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, STACK_FILE: join(dirname(e2e.stack.info.logsDir), 'stack.json') },
+        },
+      );
+      const key = /API key \(shown once, keep it now\): (\S+)/.exec(stdout)?.[1] ?? '';
+
+      const posted = await e2e.post('/orders', orderRequest(70), { 'x-api-key': key });
+
+      expect(posted.status).toBe(202);
     });
 
     it('refuses an unknown key with 403, as API Gateway refuses an unknown key', async () => {
