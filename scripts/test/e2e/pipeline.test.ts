@@ -204,6 +204,14 @@ describe('the local stack, end to end', () => {
     await eventually('the sentinel order', async () =>
       (await e2e.storedOrder(orderId))?.status === 'PROCESSED' ? true : undefined,
     );
+    // Its segment reaches the collector after the write: count only once it is there.
+    await eventually("the sentinel's consumer segment", async () =>
+      (await e2e.segments()).some(
+        (segment) => segment.name === 'order-consumer' && segment.annotations?.orderId === orderId,
+      )
+        ? true
+        : undefined,
+    );
 
     expect(answers.map((answer) => answer.status)).toEqual([400, 415, 400, 400, 400, 403, 403, 403, 403]);
     for (const answer of answers)
