@@ -33,7 +33,7 @@ export const summary = (info: StackInfo): string => {
     '',
     'Local stack is up.',
     `  API          ${info.apiBaseUrl}`,
-    `  API key      ${info.apiKey}   (header x-api-key)`,
+    `  API key      ${info.apiKey}   (header x-api-key; store 7's: every store's key is in stack.json "stores")`,
     `  SQS          ${info.sqsEndpoint}   orders queue ${info.queues.OrdersQueue?.url ?? '?'}`,
     `  DynamoDB     ${info.dynamoEndpoint}`,
     `  X-Ray        udp ${info.xrayDaemonAddress} -> ${info.tracesFile}`,
