@@ -5,8 +5,8 @@ import {
   type StoreRecord,
   toError,
 } from '@order-pipeline/common';
-import { describeFailure, EXIT, formatTable, type Output, UsageError } from '@order-pipeline/common/cli';
-import { COMMANDS, type CommandName, type ParsedCommand, parseCommand } from './args';
+import { describeFailure, EXIT, formatTable, type Output, parseOrAnswer } from '@order-pipeline/common/cli';
+import { COMMANDS, type ParsedCommand, parseCommand } from './args';
 import type { StageOptions, StoresTarget } from './stage';
 import { usage } from './usage';
 
@@ -16,9 +16,6 @@ export interface StoresCliDeps {
   connect: (options: StageOptions) => Promise<StoresTarget>;
   now?: () => Date;
 }
-
-const isCommand = (value: string | undefined): value is CommandName =>
-  (COMMANDS as readonly string[]).includes(value ?? '');
 
 /** A store as the commands show it: never its key's hash, let alone a value. */
 const shown = ({ apiKeyHash: _hash, ...store }: StoreRecord) => store;
@@ -105,19 +102,8 @@ const rotateKey = async (target: StoresTarget, storeId: number, output: Output, 
 /** Runs `pnpm stores <argv>` and answers the exit code; everything it touches comes from `deps`. */
 export const runStoresCli = async (argv: readonly string[], deps: StoresCliDeps): Promise<number> => {
   const { output } = deps;
-  let parsed: ParsedCommand;
-  try {
-    parsed = parseCommand(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    output.err(`error: ${error.message}\n`);
-    output.err(usage(isCommand(error.command) ? error.command : undefined));
-    return EXIT.usage;
-  }
-  if (parsed.kind === 'help') {
-    output.out(usage(parsed.command));
-    return EXIT.ok;
-  }
+  const parsed = parseOrAnswer(argv, parseCommand, COMMANDS, usage, output);
+  if (typeof parsed === 'number') return parsed;
   let target: StoresTarget | undefined;
   try {
     target = await deps.connect({ stage: parsed.stage, region: parsed.region });

@@ -59,6 +59,35 @@ export const strictParse = <O extends OptionsConfig>(
   }
 };
 
+/**
+ * Parses a command line; a UsageError is printed with the usage of its command (or the general one)
+ * and answered as EXIT.usage, `--help` (`kind: 'help'`) as that usage and EXIT.ok. Anything else is
+ * the parsed command, to run.
+ */
+export const parseOrAnswer = <C extends string, P extends { kind: string; command?: C | undefined }>(
+  argv: readonly string[],
+  parse: (argv: readonly string[]) => P,
+  commands: readonly C[],
+  usage: (command?: C) => string,
+  output: Output,
+): Exclude<P, { kind: 'help' }> | number => {
+  let parsed: P;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    output.err(`error: ${error.message}\n`);
+    const command = commands.find((name) => name === error.command);
+    output.err(usage(command));
+    return EXIT.usage;
+  }
+  if (parsed.kind === 'help') {
+    output.out(usage(parsed.command));
+    return EXIT.ok;
+  }
+  return parsed as Exclude<P, { kind: 'help' }>;
+};
+
 const text = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value;
 

@@ -1,7 +1,6 @@
 import { toError } from '@order-pipeline/common';
-import { describeFailure as describeCliFailure, EXIT } from '@order-pipeline/common/cli';
-import { UsageError } from '../errors';
-import { COMMANDS, type CommandName, parseCommand } from './args';
+import { describeFailure as describeCliFailure, EXIT, parseOrAnswer } from '@order-pipeline/common/cli';
+import { COMMANDS, parseCommand } from './args';
 import type { CommandClients } from './clients';
 import { listCommand } from './list';
 import type { Output } from './output';
@@ -21,9 +20,6 @@ export interface CliDeps {
   now?: () => Date;
 }
 
-const isCommand = (value: string | undefined): value is CommandName =>
-  (COMMANDS as readonly string[]).includes(value ?? '');
-
 const describeFailure = (error: Error, target: StageTarget | undefined): string =>
   describeCliFailure(
     error,
@@ -36,19 +32,8 @@ const describeFailure = (error: Error, target: StageTarget | undefined): string 
 /** Runs `pnpm dlq <argv>` and answers the exit code; everything it touches comes from `deps`. */
 export const runCli = async (argv: readonly string[], deps: CliDeps): Promise<number> => {
   const { output } = deps;
-  let parsed: ReturnType<typeof parseCommand>;
-  try {
-    parsed = parseCommand(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    output.err(`error: ${error.message}\n`);
-    output.err(usage(isCommand(error.command) ? error.command : undefined));
-    return EXIT.usage;
-  }
-  if (parsed.kind === 'help') {
-    output.out(usage(parsed.command));
-    return EXIT.ok;
-  }
+  const parsed = parseOrAnswer(argv, parseCommand, COMMANDS, usage, output);
+  if (typeof parsed === 'number') return parsed;
 
   let target: StageTarget | undefined;
   let clients: CommandClients | undefined;
