@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type StoresTable, storesTable } from '@order-pipeline/common';
-import { type LocalAws, REPO_ROOT, startLocalAws } from '@order-pipeline/local-aws';
+import { type LocalAws, REPO_ROOT, startLocalAws, writeTestStackFile } from '@order-pipeline/local-aws';
 import { apiGatewayKeys, usagePlanExport } from '../stores/keys';
 import { runStoresCli } from '../stores/run';
 import { connectStage } from '../stores/stage';
@@ -35,20 +35,7 @@ describe('pnpm stores (the local stage, against dynalite)', () => {
   beforeAll(async () => {
     local = await startLocalAws({ services: ['order-consumer'] });
     stateDir = await mkdtemp(join(tmpdir(), 'stores-cli-'));
-    stackFile = join(stateDir, 'stack.json');
-    // What the local stack writes, as far as the command reads it.
-    await writeFile(
-      stackFile,
-      JSON.stringify({
-        stage: 'local',
-        region: 'eu-west-1',
-        dynamoEndpoint: local.dynamoEndpoint,
-        sqsEndpoint: local.sqsEndpoint,
-        queues: local.queues,
-        tables: local.tables,
-        stores: local.stores,
-      }),
-    );
+    stackFile = await writeTestStackFile(local, stateDir);
     registry = storesTable(DynamoDBDocumentClient.from(local.dynamo), local.tables.StoresTable ?? '');
   }, 60_000);
 

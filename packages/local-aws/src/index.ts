@@ -1,4 +1,10 @@
-export { clientConfig, type LocalAws, type LocalAwsOptions, startLocalAws } from './localAws';
+export {
+  clientConfig,
+  type LocalAws,
+  type LocalAwsOptions,
+  startLocalAws,
+  writeTestStackFile,
+} from './localAws';
 export { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
 export { type LocalStore, SAMPLE_STORE_ID, SEED_STORES, seedStores } from './seedStores';
 export {

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
@@ -95,4 +97,26 @@ export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<Loca
     await stopAll();
     throw error;
   }
+};
+
+/**
+ * For tests: writes, for these embedded services, the stack file the local stack writes (as far as
+ * its clients read it: endpoints, queues, tables, stores), so that a CLI runs against them exactly as
+ * against `pnpm start`. Answers the file's path.
+ */
+export const writeTestStackFile = async (local: LocalAws, dir: string): Promise<string> => {
+  const file = join(dir, 'stack.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      stage: 'local',
+      region: LOCAL_REGION,
+      sqsEndpoint: local.sqsEndpoint,
+      dynamoEndpoint: local.dynamoEndpoint,
+      queues: local.queues,
+      tables: local.tables,
+      stores: local.stores,
+    }),
+  );
+  return file;
 };

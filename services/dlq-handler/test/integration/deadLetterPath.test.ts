@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,7 +23,12 @@ import {
   sqsEvent,
 } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
-import { type LocalAws, type ProvisionedQueue, startLocalAws } from '@order-pipeline/local-aws';
+import {
+  type LocalAws,
+  type ProvisionedQueue,
+  startLocalAws,
+  writeTestStackFile,
+} from '@order-pipeline/local-aws';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { buildHandler } from '../../src/buildHandler';
 import { connect } from '../../src/cli/clients';
@@ -67,18 +72,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
     documents = DynamoDBDocumentClient.from(local.dynamo);
     // The file the local stack writes, so that `pnpm dlq` runs here exactly as against `pnpm start`.
     stackDir = await mkdtemp(join(tmpdir(), 'dlq-stack-'));
-    stackFile = join(stackDir, 'stack.json');
-    await writeFile(
-      stackFile,
-      JSON.stringify({
-        stage: 'local',
-        region: 'eu-west-1',
-        sqsEndpoint: local.sqsEndpoint,
-        dynamoEndpoint: local.dynamoEndpoint,
-        queues: local.queues,
-        tables: local.tables,
-      }),
-    );
+    stackFile = await writeTestStackFile(local, stackDir);
   }, 60_000);
 
   afterAll(async () => {
