@@ -6,7 +6,7 @@ import {
   type StoreStatus,
 } from '@order-pipeline/common';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { ERROR_CODE, RequestError } from './errors';
+import { CallerIdentityError, ERROR_CODE, RequestError } from './errors';
 import { headerValue } from './http';
 
 /** The store whose API key made the request, as the store authorizer (authorizeStore.ts) found it. */
@@ -21,9 +21,6 @@ export interface CallerStore {
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
  */
 export const AUTHORIZER_CONTEXT = { storeId: 'storeId', status: 'storeStatus' } as const;
-
-/** A request reached a function without the authorizer's answer: the API is misconfigured (a 500). */
-export class CallerIdentityError extends OrderPipelineError {}
 
 /**
  * serverless-offline replaces the authorizer's context with this header's JSON when a request carries

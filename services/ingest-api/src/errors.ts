@@ -35,3 +35,6 @@ export class RequestError extends OrderPipelineError {
     super(message);
   }
 }
+
+/** A request reached a function without the store authorizer's answer: the API is misconfigured (a 500). */
+export class CallerIdentityError extends OrderPipelineError {}

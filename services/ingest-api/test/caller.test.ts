@@ -1,5 +1,5 @@
-import { assertOrdersFor, assertStoreOpen, CallerIdentityError, callerStore } from '../src/caller';
-import { RequestError } from '../src/errors';
+import { assertOrdersFor, assertStoreOpen, callerStore } from '../src/caller';
+import { CallerIdentityError, RequestError } from '../src/errors';
 import { restApiEvent } from './factories';
 
 describe('callerStore()', () => {
