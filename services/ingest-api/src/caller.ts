@@ -1,10 +1,4 @@
-import {
-  isStoreId,
-  isStoreStatus,
-  OrderPipelineError,
-  STORE_STATUS,
-  type StoreStatus,
-} from '@order-pipeline/common';
+import { isStoreId, isStoreStatus, STORE_STATUS, type StoreStatus } from '@order-pipeline/common';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { CallerIdentityError, ERROR_CODE, RequestError } from './errors';
 import { headerValue } from './http';
