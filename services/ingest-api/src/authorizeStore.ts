@@ -1,8 +1,8 @@
-import type { StoreRecord } from '@order-pipeline/common';
+import type { StoreRecord } from '@order-pipeline/common/stores';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { AUTHORIZER_CONTEXT } from './caller';
+import { AUTHORIZER_CONTEXT } from './authorizerContext';
 import { errorDetails, type Log } from './deps';
-import { headerValue } from './http';
+import { headerValue } from './headers';
 
 export const API_KEY_HEADER = 'x-api-key';
 

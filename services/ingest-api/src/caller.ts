@@ -1,7 +1,8 @@
 import { isStoreId, isStoreStatus, STORE_STATUS, type StoreStatus } from '@order-pipeline/common';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { AUTHORIZER_CONTEXT } from './authorizerContext';
 import { CallerIdentityError, ERROR_CODE, RequestError } from './errors';
-import { headerValue } from './http';
+import { headerValue } from './headers';
 
 /** The store whose API key made the request, as the store authorizer (authorizeStore.ts) found it. */
 export interface CallerStore {
@@ -9,12 +10,7 @@ export interface CallerStore {
   status: StoreStatus;
 }
 
-/**
- * What the authorizer puts in `requestContext.authorizer` (API Gateway passes a Lambda authorizer's
- * `context` there, every value as a string:
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html).
- */
-export const AUTHORIZER_CONTEXT = { storeId: 'storeId', status: 'storeStatus' } as const;
+export { AUTHORIZER_CONTEXT };
 
 /**
  * serverless-offline replaces the authorizer's context with this header's JSON when a request carries

@@ -1,4 +1,4 @@
-import { requireEnv } from '@order-pipeline/common';
+import { requireEnv } from '@order-pipeline/common/env';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

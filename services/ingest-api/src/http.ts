@@ -1,6 +1,7 @@
 import type { FieldIssue } from '@order-pipeline/common';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERROR_CODE, type ErrorCode, RequestError } from './errors';
+import { headerValue } from './headers';
 import { RETRY_AFTER_SECONDS } from './limits';
 
 export type HttpResponse = APIGatewayProxyResult & { headers: Record<string, string> };
@@ -15,14 +16,7 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 /** The X-Ray header API Gateway (or a client) passes on. */
 export const TRACE_HEADER_NAME = 'x-amzn-trace-id';
 
-/** REST API events keep the client's header casing; HTTP header names are case-insensitive. */
-export const headerValue = (headers: ApiEvent['headers'] | null, name: string): string | undefined => {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (key.toLowerCase() === wanted) return value;
-  }
-  return undefined;
-};
+export { headerValue };
 
 const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { storeCacheTtlMs, storesTable, ttlCache } from '@order-pipeline/common';
+import { storeCacheTtlMs, storesTable, ttlCache } from '@order-pipeline/common/stores';
 import { captureAwsClient } from '@order-pipeline/common/tracing';
 import { readStoresEnv } from '../env';
 
