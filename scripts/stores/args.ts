@@ -1,13 +1,10 @@
 import { isStoreId } from '@order-pipeline/common';
-import { strictParse, UsageError } from '@order-pipeline/common/cli';
+import { type CommandTarget, strictParse, UsageError } from '@order-pipeline/common/cli';
 
 export const COMMANDS = ['list', 'add', 'open', 'close', 'rotate-key'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-interface Target {
-  stage: string;
-  region: string | undefined;
-}
+type Target = CommandTarget;
 
 export type ParsedCommand =
   | { kind: 'help'; command?: CommandName }

@@ -74,6 +74,17 @@ const role = (name: string, logGroupName: string, statements: Record<string, unk
   },
 });
 
+/** An on-demand table, encrypted, with point-in-time recovery. */
+const table = (tableName: string): CfnResource => ({
+  Type: 'AWS::DynamoDB::Table',
+  Properties: {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    SSESpecification: { SSEEnabled: true },
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+  },
+});
+
 const sqsEventSource = (functionId: string, queueArn: unknown, window: number, concurrency: number) => ({
   Type: 'AWS::Lambda::EventSourceMapping',
   Properties: {
@@ -135,24 +146,8 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
         },
       },
     },
-    OrdersTable: {
-      Type: 'AWS::DynamoDB::Table',
-      Properties: {
-        TableName: `${PREFIX}-orders`,
-        BillingMode: 'PAY_PER_REQUEST',
-        SSESpecification: { SSEEnabled: true },
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      },
-    },
-    StoresTable: {
-      Type: 'AWS::DynamoDB::Table',
-      Properties: {
-        TableName: `${PREFIX}-stores`,
-        BillingMode: 'PAY_PER_REQUEST',
-        SSESpecification: { SSEEnabled: true },
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      },
-    },
+    OrdersTable: table(`${PREFIX}-orders`),
+    StoresTable: table(`${PREFIX}-stores`),
     ProcessOrdersRole: role('process-orders', '/aws/lambda/order-consumer-prod-processOrders', [
       {
         Sid: 'ConsumeOrdersQueue',

@@ -9,6 +9,12 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 /** The region serverless.shared.yml deploys to unless told otherwise. */
 export const DEFAULT_REGION = 'eu-west-1';
 
+/** Where a parsed command runs: `--stage` and `--region` as given. */
+export interface CommandTarget {
+  stage: string;
+  region: string | undefined;
+}
+
 /** The command line was wrong (unknown option, missing value): the CLI prints usage and exits 2. */
 export class UsageError extends OrderPipelineError {
   constructor(

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEAD_LETTER_CLASS, type DeadLetterClass } from '@order-pipeline/common';
-import { strictParse } from '@order-pipeline/common/cli';
+import { type CommandTarget, strictParse } from '@order-pipeline/common/cli';
 import { DEAD_LETTER_STATUS, type DeadLetterStatus } from '../deadLetter';
 import { UsageError } from '../errors';
 import type { ListFilter } from './list';
@@ -10,10 +10,7 @@ import { LOCAL_STAGE } from './stage';
 export const COMMANDS = ['list', 'show', 'redrive'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-interface Target {
-  stage: string;
-  region: string | undefined;
-}
+type Target = CommandTarget;
 
 export type ParsedCommand =
   | { kind: 'help'; command?: CommandName }
