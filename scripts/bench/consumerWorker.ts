@@ -2,10 +2,11 @@
 // discarded): the real order-consumer handler against in-memory fakes, and a bare loop beside it.
 import { writeFile } from 'node:fs/promises';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createLogger, inspectOrderMessage } from '@order-pipeline/common';
+import { createLogger, inspectOrderMessage, storeDirectory } from '@order-pipeline/common';
 import type { OrdersTable } from '@order-pipeline/common/orders-table';
 import {
   anOrder,
+  aStore,
   FakeOrdersTable,
   lambdaContext,
   orderRecord,
@@ -17,7 +18,8 @@ import { createHandler } from '../../services/order-consumer/src/batchHandler';
 import { RECORD_LOG_VERBATIM_KEYS } from '../../services/order-consumer/src/processRecord';
 import { median, round } from './stats';
 
-const OPEN_STORES = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
+// Every store open, read through the same per-environment cache the consumer uses.
+const OPEN_STORES = storeDirectory({ get: async (storeId) => aStore({ storeId }) });
 
 type Store = Pick<OrdersTable, 'putProcessed'>;
 
@@ -34,7 +36,7 @@ const memoryStore = (writeDelayMs = 0): Store => {
 
 const handlerWith = (store: Store) =>
   createHandler({
-    openStoreIds: OPEN_STORES,
+    stores: OPEN_STORES,
     backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
     store,
     visibility: { changeVisibility: async () => undefined },
@@ -83,7 +85,7 @@ const main = async (resultFile: string, messages: number, rounds: number) => {
     bareMs.push(
       await timeMs(async () => {
         for (const record of all) {
-          const inspected = inspectOrderMessage(record, OPEN_STORES);
+          const inspected = await inspectOrderMessage(record, OPEN_STORES);
           if (!inspected.ok) throw new Error('bench records must all be valid');
         }
       }),

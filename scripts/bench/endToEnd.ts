@@ -3,7 +3,9 @@ import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Order } from '@order-pipeline/common';
 import { serviceDir } from '@order-pipeline/local-aws';
+import { storeKeyOf } from '@order-pipeline/local-aws/stack-file';
 import { freePorts } from '../local-stack/ports';
 import { startStack } from '../local-stack/stack';
 import { planTraffic } from '../produce/traffic';
@@ -20,37 +22,44 @@ export interface LatencyFigures {
 }
 
 interface Client {
-  post(order: unknown): Promise<string>;
-  processedAt(orderId: string): Promise<number | undefined>;
+  post(order: Order): Promise<{ storeId: number; orderId: string }>;
+  processedAt(order: { storeId: number; orderId: string }): Promise<number | undefined>;
 }
 
-const clientFor = async (apiBaseUrl: string, apiKey: string): Promise<Client> => ({
+/** Each order is sent, and read back, with its own store's key. */
+const clientFor = async (apiBaseUrl: string, apiKeyOf: (storeId: number) => string): Promise<Client> => ({
   async post(order) {
     const response = await fetch(`${apiBaseUrl}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKeyOf(order.storeId) },
       body: JSON.stringify(order),
     });
     if (response.status !== 202)
       throw new Error(`POST /orders answered ${response.status}: ${await response.text()}`);
-    return ((await response.json()) as { orderId: string }).orderId;
+    return { storeId: order.storeId, orderId: ((await response.json()) as { orderId: string }).orderId };
   },
-  async processedAt(orderId) {
-    const response = await fetch(`${apiBaseUrl}/orders/${orderId}`, { headers: { 'x-api-key': apiKey } });
+  async processedAt({ storeId, orderId }) {
+    const response = await fetch(`${apiBaseUrl}/orders/${orderId}`, {
+      headers: { 'x-api-key': apiKeyOf(storeId) },
+    });
     if (response.status !== 200) return undefined;
     const body = (await response.json()) as { status?: string; processedAt?: string };
     return body.status === 'PROCESSED' && body.processedAt ? Date.parse(body.processedAt) : undefined;
   },
 });
 
-const waitProcessed = async (client: Client, orderId: string, timeoutMs: number): Promise<number> => {
+const waitProcessed = async (
+  client: Client,
+  posted: { storeId: number; orderId: string },
+  timeoutMs: number,
+): Promise<number> => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const at = await client.processedAt(orderId);
+    const at = await client.processedAt(posted);
     if (at !== undefined) return at;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`order ${orderId} was not PROCESSED within ${timeoutMs / 1000} s`);
+  throw new Error(`order ${posted.orderId} was not PROCESSED within ${timeoutMs / 1000} s`);
 };
 
 const figures = (latencies: number[], extra: Partial<LatencyFigures> = {}): LatencyFigures => ({
@@ -66,8 +75,8 @@ const singleOrderLatency = async (client: Client, samples: number): Promise<Late
   const latencies: number[] = [];
   for (const { order } of planTraffic(samples, 5, 0, 'bench1')) {
     const sentAt = Date.now();
-    const orderId = await client.post(order);
-    latencies.push((await waitProcessed(client, orderId, 60_000)) - sentAt);
+    const posted = await client.post(order);
+    latencies.push((await waitProcessed(client, posted, 60_000)) - sentAt);
   }
   return figures(latencies);
 };
@@ -75,19 +84,19 @@ const singleOrderLatency = async (client: Client, samples: number): Promise<Late
 /** `count` orders through the API with `concurrency` in flight; latency from send to processedAt. */
 const sustainedLoad = async (client: Client, count: number, concurrency: number): Promise<LatencyFigures> => {
   const plan = planTraffic(count, 8, 0, 'benchN');
-  const sent: Array<{ orderId: string; sentAt: number }> = [];
+  const sent: Array<{ posted: { storeId: number; orderId: string }; sentAt: number }> = [];
   let next = 0;
   const worker = async () => {
     while (next < plan.length) {
       const { order } = plan[next++] as (typeof plan)[number];
       const sentAt = Date.now();
-      sent.push({ orderId: await client.post(order), sentAt });
+      sent.push({ posted: await client.post(order), sentAt });
     }
   };
   const started = Date.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
   const processed: number[] = [];
-  for (const { orderId } of sent) processed.push(await waitProcessed(client, orderId, 300_000));
+  for (const { posted } of sent) processed.push(await waitProcessed(client, posted, 300_000));
   const latencies = sent.map(({ sentAt }, index) => (processed[index] as number) - sentAt);
   const elapsedSeconds = (Math.max(...processed) - started) / 1000;
   return figures(latencies, { ordersPerSecond: round(count / elapsedSeconds, 1) });
@@ -101,7 +110,7 @@ const withStack = async <T>(work: (client: Client) => Promise<T>): Promise<T> =>
     services: ['order-consumer', 'ingest-api'],
   });
   try {
-    return await work(await clientFor(stack.info.apiBaseUrl, stack.info.apiKey));
+    return await work(await clientFor(stack.info.apiBaseUrl, (storeId) => storeKeyOf(stack.info, storeId)));
   } finally {
     await stack.stop();
     await rm(stateDir, { recursive: true, force: true });

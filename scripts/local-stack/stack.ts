@@ -122,6 +122,7 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
       region: local.env.AWS_REGION ?? 'eu-west-1',
       apiBaseUrl: `http://127.0.0.1:${ports.ingestHttp}/local`,
       apiKey: LOCAL_API_KEY,
+      stores: local.stores,
       sqsEndpoint: local.sqsEndpoint,
       dynamoEndpoint: local.dynamoEndpoint,
       xrayDaemonAddress: collector.address,

@@ -7,7 +7,8 @@ export type Route = 'api' | 'sqs';
 
 export interface ProduceTarget {
   apiBaseUrl: string;
-  apiKey: string;
+  /** Each store sends with its own key (the local stack lists them in stack.json `stores`). */
+  apiKeyOf(storeId: number): string;
   queueUrl: string;
   sqs: SQSClient;
   fetch?: typeof fetch;
@@ -26,7 +27,7 @@ const sendToApi = async (order: Order, target: ProduceTarget): Promise<SentMessa
   const http = target.fetch ?? fetch;
   const response = await http(`${target.apiBaseUrl}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKey },
+    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKeyOf(order.storeId) },
     body: JSON.stringify(order),
   });
   const body = (await response.json().catch(() => ({}))) as {

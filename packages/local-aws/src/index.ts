@@ -1,5 +1,12 @@
-export { clientConfig, type LocalAws, type LocalAwsOptions, startLocalAws } from './localAws';
+export {
+  clientConfig,
+  type LocalAws,
+  type LocalAwsOptions,
+  startLocalAws,
+  writeTestStackFile,
+} from './localAws';
 export { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
+export { type LocalStore, SAMPLE_STORE_ID, SEED_STORES, seedStores } from './seedStores';
 export {
   LOCAL_ACCOUNT_ID,
   LOCAL_HOST,
@@ -25,4 +32,5 @@ export {
   StackFileError,
   type StackInfo,
   stackFile,
+  storeKeyOf,
 } from './stackFile';

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queueOf, readStackInfo, StackFileError } from '../src/stackFile';
+import { queueOf, readStackInfo, StackFileError, storeKeyOf } from '../src/stackFile';
 
 const fileWith = async (content: string) => {
   const file = join(await mkdtemp(join(tmpdir(), 'stack-file-')), 'stack.json');
@@ -48,5 +48,23 @@ describe('readStackInfo()', () => {
 
     expect(queueOf(stack, 'OrdersQueue')).toEqual(queue);
     expect(() => queueOf(stack, 'OtherQueue')).toThrow('the local stack has no queue OtherQueue');
+  });
+});
+
+describe('storeKeyOf()', () => {
+  it("answers a listed store's key, and names a store the stack does not list", async () => {
+    const file = await fileWith(
+      JSON.stringify({
+        stage: 'local',
+        queues: {},
+        tables: {},
+        stores: [{ storeId: 7, name: 'St James', status: 'open', apiKey: 'local-dev-key-0123456789abcdef' }],
+      }),
+    );
+
+    const stack = await readStackInfo(file);
+
+    expect(storeKeyOf(stack, 7)).toBe('local-dev-key-0123456789abcdef');
+    expect(() => storeKeyOf(stack, 8)).toThrow('the local stack lists no API key for store 8');
   });
 });

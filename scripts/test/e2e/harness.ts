@@ -6,7 +6,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '@order-pipeline/common';
 import { anOrderRequest } from '@order-pipeline/common/testing';
-import { clientConfig } from '@order-pipeline/local-aws';
+import { clientConfig, SAMPLE_STORE_ID } from '@order-pipeline/local-aws';
+import { storeKeyOf } from '@order-pipeline/local-aws/stack-file';
 import { freePorts } from '../../local-stack/ports';
 import { type Stack, type StackOptions, startStack } from '../../local-stack/stack';
 import type { SegmentDocument } from '../../traces/traceTree';
@@ -23,7 +24,14 @@ export interface E2e {
     headers?: Record<string, string>,
     signal?: AbortSignal,
   ): Promise<{ status: number; body: unknown; headers: Headers }>;
-  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  /** With the key of `storeId` (the sample store 7 unless given): GET reads that store's orders. */
+  get(
+    path: string,
+    headers?: Record<string, string>,
+    storeId?: number,
+  ): Promise<{ status: number; body: unknown }>;
+  /** The local stack's key of a seeded store (stack.json `stores`). */
+  keyOf(storeId: number): string;
   /** The orders table's item of `(storeId, orderId)`. */
   storedOrder(storeId: number, orderId: string): Promise<Record<string, unknown> | undefined>;
   deadLetters(): Promise<Array<Record<string, unknown>>>;
@@ -49,7 +57,21 @@ export const startE2e = async (options: Omit<StackOptions, 'ports' | 'stateDir'>
     }
     return { status: response.status, body, headers: response.headers };
   };
-  const withKey = (headers: Record<string, string>) => ({ 'x-api-key': info.apiKey, ...headers });
+  const keyOf = (storeId: number) => storeKeyOf(info, storeId);
+  // Each store sends with its own key, as a real client does: the key of the (first) order's storeId
+  // when it names a seeded store, else the sample store's; a test passes `x-api-key` to choose.
+  const storeOf = (body: unknown): number | undefined => {
+    if (typeof body !== 'object' || body === null) return undefined;
+    const { storeId, orders } = body as { storeId?: unknown; orders?: unknown };
+    if (Array.isArray(orders)) return storeOf(orders[0]);
+    return typeof storeId === 'number' && info.stores.some((store) => store.storeId === storeId)
+      ? storeId
+      : undefined;
+  };
+  const withKey = (headers: Record<string, string>, storeId = SAMPLE_STORE_ID) => ({
+    'x-api-key': keyOf(storeId),
+    ...headers,
+  });
   return {
     stack,
     sqs,
@@ -57,11 +79,13 @@ export const startE2e = async (options: Omit<StackOptions, 'ports' | 'stateDir'>
     post: (path, body, headers = {}, signal) =>
       call(path, {
         method: 'POST',
-        headers: withKey({ 'content-type': 'application/json', ...headers }),
+        headers: withKey({ 'content-type': 'application/json', ...headers }, storeOf(body)),
         body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
         ...(signal === undefined ? {} : { signal }),
       }),
-    get: (path, headers = {}) => call(path, { headers: withKey(headers) }),
+    get: (path, headers = {}, storeId = SAMPLE_STORE_ID) =>
+      call(path, { headers: withKey(headers, storeId) }),
+    keyOf,
     storedOrder: async (storeId, orderId) =>
       (await db.send(new GetCommand({ TableName: info.tables.OrdersTable, Key: { storeId, orderId } }))).Item,
     deadLetters: async () =>

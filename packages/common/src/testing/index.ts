@@ -10,3 +10,4 @@ export {
 } from './factories';
 export { FakeOrdersTable } from './fakeOrdersTable';
 export { lambdaContext, lambdaRecordFromMessage } from './lambdaRecord';
+export { aStore, openStores } from './stores';
