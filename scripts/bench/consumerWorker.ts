@@ -4,10 +4,11 @@
 // per-record work (powertoolsPeer.ts), and a bare parse-and-validate loop, measured round by round.
 import { writeFile } from 'node:fs/promises';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createLogger, inspectOrderMessage } from '@order-pipeline/common';
+import { createLogger, inspectOrderMessage, storeDirectory } from '@order-pipeline/common';
 import type { OrdersTable } from '@order-pipeline/common/orders-table';
 import {
   anOrder,
+  aStore,
   FakeOrdersTable,
   lambdaContext,
   orderRecord,
@@ -20,7 +21,8 @@ import { RECORD_LOG_VERBATIM_KEYS } from '../../services/order-consumer/src/proc
 import { powertoolsPeer } from './powertoolsPeer';
 import { median, round } from './stats';
 
-const OPEN_STORES = new Set([1, 2, 3, 4, 5, 6, 7, 8]);
+// Every store open, read through the same per-environment cache the consumer uses.
+const OPEN_STORES = storeDirectory({ get: async (storeId) => aStore({ storeId }) });
 
 type Store = Pick<OrdersTable, 'putProcessed'>;
 
@@ -37,7 +39,7 @@ const memoryStore = (writeDelayMs = 0): Store => {
 
 const handlerWith = (store: Store) =>
   createHandler({
-    openStoreIds: OPEN_STORES,
+    stores: OPEN_STORES,
     backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
     store,
     visibility: { changeVisibility: async () => undefined },
@@ -113,7 +115,7 @@ const main = async (resultFile: string, messages: number, rounds: number) => {
     handlerMs.push(await timeMs(() => runBatches(timed, all)));
     const bare = async () => {
       for (const record of all) {
-        const inspected = inspectOrderMessage(record, OPEN_STORES);
+        const inspected = await inspectOrderMessage(record, OPEN_STORES);
         if (!inspected.ok) throw new Error('bench records must all be valid');
       }
     };

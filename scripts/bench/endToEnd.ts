@@ -13,7 +13,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '@order-pipeline/common';
 import { serviceDir } from '@order-pipeline/local-aws';
-import { LOCAL_CREDENTIALS, type StackInfo } from '@order-pipeline/local-aws/stack-file';
+import { LOCAL_CREDENTIALS, type StackInfo, storeKeyOf } from '@order-pipeline/local-aws/stack-file';
 import { planTraffic } from '../produce/traffic';
 import type { StackProcessReady } from './stackProcess';
 import { percentile, round } from './stats';
@@ -89,7 +89,11 @@ const clientFor = (info: StackInfo): Client => {
       const batch = orders.length > 1;
       const response = await fetch(`${info.apiBaseUrl}/orders${batch ? '/batch' : ''}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': info.apiKey },
+        // Each request with its store's own key (a batch holds one store's orders).
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': storeKeyOf(info, orders[0]?.storeId ?? 0),
+        },
         body: JSON.stringify(batch ? { orders } : orders[0]),
       });
       if (response.status !== 202)
@@ -219,7 +223,10 @@ const throughput = async (
   options: { count: number; concurrency: number; ordersPerRequest: number; rawPutsPerSecond: number },
 ): Promise<ThroughputFigures> => {
   const runId = `tp${randomUUID().slice(0, 6)}`;
-  const plan = planTraffic(options.count, 8, 0, runId).map(({ order }) => order);
+  // Grouped by store: a key sends orders of its own store only, so a batch holds one store's orders.
+  const plan = planTraffic(options.count, 8, 0, runId)
+    .map(({ order }) => order)
+    .sort((a, b) => a.storeId - b.storeId);
   const requests: Order[][] = [];
   for (let start = 0; start < plan.length; start += options.ordersPerRequest)
     requests.push(plan.slice(start, start + options.ordersPerRequest));

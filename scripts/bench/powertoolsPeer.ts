@@ -6,14 +6,11 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { inspectOrderMessage, orderFingerprint } from '@order-pipeline/common';
+import { inspectOrderMessage, orderFingerprint, type StoreDirectory } from '@order-pipeline/common';
 import type { OrdersTable } from '@order-pipeline/common/orders-table';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
-export const powertoolsPeer = (
-  store: Pick<OrdersTable, 'putProcessed'>,
-  openStoreIds: ReadonlySet<number>,
-) => {
+export const powertoolsPeer = (store: Pick<OrdersTable, 'putProcessed'>, stores: StoreDirectory) => {
   const tracer = new Tracer({ serviceName: 'order-consumer-peer' });
   const logger = new Logger({ serviceName: 'order-consumer-peer' });
   const metrics = new Metrics({ namespace: 'OrderPipelineBench', serviceName: 'order-consumer-peer' });
@@ -22,7 +19,7 @@ export const powertoolsPeer = (
   const recordHandler = async (record: SQSRecord): Promise<string> => {
     const subsegment = tracer.getSegment()?.addNewSubsegment('### processRecord');
     try {
-      const inspected = inspectOrderMessage(record, openStoreIds);
+      const inspected = await inspectOrderMessage(record, stores);
       if (!inspected.ok) throw new Error(`poison: ${inspected.reason}`);
       const { order } = inspected;
       const result = await store.putProcessed({

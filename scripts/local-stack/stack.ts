@@ -165,6 +165,7 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
     region: 'eu-west-1',
     apiBaseUrl: `http://127.0.0.1:${ports.ingestHttp}/local`,
     apiKey: LOCAL_API_KEY,
+    stores: [],
     sqsEndpoint: `http://127.0.0.1:${ports.sqs}`,
     dynamoEndpoint: `http://127.0.0.1:${ports.dynamo}`,
     xrayDaemonAddress: `127.0.0.1:${ports.xray}`,
@@ -239,7 +240,12 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
     const collector = await startCollector(tracesFile, ports.xray, '127.0.0.1', ports.otlp);
     cleanups.push(() => collector.close());
     checkAborted();
-    await save({ region: local.env.AWS_REGION ?? 'eu-west-1', queues: local.queues, tables: local.tables });
+    await save({
+      region: local.env.AWS_REGION ?? 'eu-west-1',
+      queues: local.queues,
+      tables: local.tables,
+      stores: local.stores,
+    });
 
     const env = serviceEnv(local, ports, collector, options.env ?? {});
     // Each service's local `tracingBackend` param reads TRACING_BACKEND; refused here if unknown.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS, queueOf, readStackInfo } from '@order-pipeline/local-aws/stack-file';
+import { LOCAL_CREDENTIALS, queueOf, readStackInfo, storeKeyOf } from '@order-pipeline/local-aws/stack-file';
 import { produce, type Route } from './producer';
 import { planTraffic } from './traffic';
 
@@ -104,7 +104,12 @@ export const main = async (argv: string[]): Promise<number> => {
       ...(batchSize === undefined ? {} : { batchSize }),
       onProgress: progressBar(plan.length),
     },
-    { apiBaseUrl: stack.apiBaseUrl, apiKey: stack.apiKey, queueUrl: queueOf(stack, 'OrdersQueue').url, sqs },
+    {
+      apiBaseUrl: stack.apiBaseUrl,
+      apiKeyOf: (storeId) => storeKeyOf(stack, storeId),
+      queueUrl: queueOf(stack, 'OrdersQueue').url,
+      sqs,
+    },
   );
   sqs.destroy();
   const seconds = (Date.now() - started) / 1000;

@@ -7,7 +7,8 @@ export type Route = 'api' | 'sqs';
 
 export interface ProduceTarget {
   apiBaseUrl: string;
-  apiKey: string;
+  /** Each store sends with its own key (the local stack lists them in stack.json `stores`). */
+  apiKeyOf(storeId: number): string;
   queueUrl: string;
   sqs: SQSClient;
   fetch?: typeof fetch;
@@ -26,7 +27,7 @@ const sendToApi = async (order: Order, target: ProduceTarget): Promise<SentMessa
   const http = target.fetch ?? fetch;
   const response = await http(`${target.apiBaseUrl}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKey },
+    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKeyOf(order.storeId) },
     body: JSON.stringify(order),
   });
   const body = (await response.json().catch(() => ({}))) as {
@@ -55,7 +56,8 @@ const sendBatchToApi = async (orders: readonly Order[], target: ProduceTarget): 
   const http = target.fetch ?? fetch;
   const response = await http(`${target.apiBaseUrl}/orders/batch`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKey },
+    // A key sends its own store's orders only: requestsOf puts one store's orders in a batch.
+    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKeyOf(orders[0]?.storeId ?? 0) },
     body: JSON.stringify({ orders }),
   });
   const body = (await response.json().catch(() => ({}))) as BatchAnswer;
@@ -145,20 +147,28 @@ const sendBatch = async (
 
 /**
  * What one request sends, by the messages' indexes in the plan: with `batchSize`, good orders go
- * through the API `batchSize` at a time (in plan order); poison messages always go one by one to SQS.
+ * through the API `batchSize` at a time, one store's orders a batch (a store's key sends only its own
+ * orders), in plan order within a store; poison messages always go one by one to SQS.
  */
 const requestsOf = (messages: readonly PlannedMessage[], route: Route, batchSize?: number): number[][] => {
   if (batchSize === undefined || route !== 'api') return messages.map((_, index) => [index]);
   const single: number[][] = [];
   const batches: number[][] = [];
+  const open = new Map<number, number[]>();
   messages.forEach((message, index) => {
     if (message.poison) {
       single.push([index]);
       return;
     }
-    const last = batches[batches.length - 1];
-    if (last && last.length < batchSize) last.push(index);
-    else batches.push([index]);
+    const { storeId } = message.order;
+    const current = open.get(storeId);
+    if (current && current.length < batchSize) {
+      current.push(index);
+      return;
+    }
+    const batch = [index];
+    open.set(storeId, batch);
+    batches.push(batch);
   });
   return [...batches, ...single];
 };

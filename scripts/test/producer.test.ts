@@ -4,10 +4,15 @@ import { planTraffic } from '../produce/traffic';
 
 /** A fake API that accepts every order of POST /orders/batch except those with the given ids. */
 const fakeApi = (refused: ReadonlySet<string> = new Set()) => {
-  const requests: { url: string; orderIds: string[] }[] = [];
+  const requests: { url: string; key: string; storeIds: number[]; orderIds: string[] }[] = [];
   const http = (async (url: string, init?: RequestInit) => {
-    const { orders } = JSON.parse(String(init?.body)) as { orders: { orderId: string }[] };
-    requests.push({ url, orderIds: orders.map(({ orderId }) => orderId) });
+    const { orders } = JSON.parse(String(init?.body)) as { orders: { orderId: string; storeId: number }[] };
+    requests.push({
+      url,
+      key: new Headers(init?.headers).get('x-api-key') ?? '',
+      storeIds: orders.map(({ storeId }) => storeId),
+      orderIds: orders.map(({ orderId }) => orderId),
+    });
     const results = orders.map(({ orderId }, index) =>
       refused.has(orderId)
         ? { index, status: 'rejected', error: { code: 'VALIDATION', message: 'storeId is not open' } }
@@ -22,14 +27,15 @@ const fakeApi = (refused: ReadonlySet<string> = new Set()) => {
 
 const targetWith = (http: typeof fetch, sqsSends: unknown[] = []): ProduceTarget => ({
   apiBaseUrl: 'http://api.test/local',
-  apiKey: 'key',
+  apiKeyOf: (storeId) => `key-${storeId}`,
   queueUrl: 'http://sqs.test/queue',
   sqs: { send: async (command: unknown) => sqsSends.push(command) } as unknown as SQSClient,
   fetch: http,
 });
 
 describe('produce() with batchSize', () => {
-  it('sends the good orders through POST /orders/batch, batchSize at a time, in plan order', async () => {
+  it("sends the good orders through POST /orders/batch, batchSize at a time, one store's orders a batch with its key", async () => {
+    // Stores 1, 2, 3, 1, 2, 3, 1: three orders of store 1, two each of stores 2 and 3.
     const plan = planTraffic(7, 3, 0, 'run1');
     const api = fakeApi();
 
@@ -39,7 +45,11 @@ describe('produce() with batchSize', () => {
     expect(api.requests.flatMap(({ orderIds }) => orderIds).sort()).toEqual(
       plan.map(({ order }) => order.orderId).sort(),
     );
-    expect(api.requests.map(({ orderIds }) => orderIds.length).sort()).toEqual([1, 3, 3]);
+    expect(api.requests.map(({ orderIds }) => orderIds.length).sort()).toEqual([2, 2, 3]);
+    for (const request of api.requests) {
+      expect(new Set(request.storeIds).size).toBe(1);
+      expect(request.key).toBe(`key-${request.storeIds[0]}`);
+    }
     expect(results.map(({ orderId, ok }) => ({ orderId, ok }))).toEqual(
       plan.map(({ order }) => ({ orderId: order.orderId, ok: true })),
     );

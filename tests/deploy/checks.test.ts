@@ -9,16 +9,19 @@ import {
   checkImports,
   checkLogRetention,
   checkNoWildcardPermissions,
+  checkPointInTimeRecovery,
   checkQueueSends,
+  checkResourceReaders,
   checkSecureTransport,
   checkSqsEventSources,
+  checkStoreAuthorizer,
   checkUsagePlan,
   checkVisibilityTimeouts,
   collectExports,
   resolveString,
   stageParams,
 } from './checks';
-import { dlqHandlerGrants, ingestApiGrants, orderConsumerGrants } from './expectations';
+import { dlqHandlerGrants, ingestApiGrants, orderConsumerGrants, STORES_READERS } from './expectations';
 import { CONTEXT, EXPORTS, propsOf, statementOf } from './fixtures';
 import { describeChecks, each, type Mutation, type Stacks } from './mutations';
 
@@ -45,6 +48,13 @@ const CHECKS = {
   dlqHandlerSends: (s: Stacks) => checkQueueSends(s.dlq, [ordersQueue]),
   apiKeys: (s: Stacks) => checkApiKeyRequired(s.ingest),
   usagePlan: (s: Stacks) => checkUsagePlan(s.ingest),
+  storeAuthorizer: (s: Stacks) => checkStoreAuthorizer(s.ingest),
+  pointInTimeRecovery: (s: Stacks) => each(s, checkPointInTimeRecovery),
+  storesReaders: (s: Stacks) => [
+    ...checkResourceReaders(s.ingest, 'StoresTable', STORES_READERS['ingest-api']),
+    ...checkResourceReaders(s.consumer, 'StoresTable', STORES_READERS['order-consumer']),
+    ...checkResourceReaders(s.dlq, 'StoresTable', STORES_READERS['dlq-handler']),
+  ],
   logRetention: (s: Stacks) => each(s, checkLogRetention),
   imports: (s: Stacks) => {
     const names = new Set(collectExports(s.consumer, CONTEXT).keys());
@@ -58,6 +68,79 @@ const CHECKS = {
 type CheckName = keyof typeof CHECKS;
 
 const MUTATIONS: Mutation<CheckName>[] = [
+  {
+    property: 'a stores table without server-side encryption',
+    check: 'encryption',
+    mutate: (s) => {
+      delete propsOf(s.consumer, 'StoresTable').SSESpecification;
+    },
+    reported: /table StoresTable does not set SSESpecification/,
+  },
+  {
+    property: 'a stores table without point-in-time recovery',
+    check: 'pointInTimeRecovery',
+    mutate: (s) => {
+      delete propsOf(s.consumer, 'StoresTable').PointInTimeRecoverySpecification;
+    },
+    reported: /table StoresTable has no point-in-time recovery/,
+  },
+  {
+    property: 'a function that may write the stores registry',
+    check: 'storesReaders',
+    mutate: (s) => {
+      statementOf(s.consumer, 'ProcessOrdersRole', 'ReadStores').Action = [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+      ];
+    },
+    reported:
+      /ProcessOrdersRole \(process-orders\) statement ReadStores allows dynamodb:PutItem on GetAtt\(StoresTable.Arn\)/,
+  },
+  {
+    property: 'an ingest function other than the authorizer that reads the stores registry',
+    check: 'storesReaders',
+    mutate: (s) => {
+      const statements = (
+        propsOf(s.ingest, 'GetOrderRole').Policies as Array<{ PolicyDocument: { Statement: unknown[] } }>
+      )[0]?.PolicyDocument.Statement;
+      statements?.push({
+        Sid: 'ReadStores',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: {
+          'Fn::Join': ['', [{ 'Fn::ImportValue': EXPORTS.storesTableArn }, '/index/byApiKeyHash']],
+        },
+      });
+    },
+    reported: /GetOrderRole \(get-order\) statement ReadStores allows dynamodb:Query/,
+  },
+  {
+    property: 'a REST API that takes API keys from the x-api-key header instead of the authorizer',
+    check: 'storeAuthorizer',
+    mutate: (s) => {
+      delete propsOf(s.ingest, 'ApiGatewayRestApi').ApiKeySourceType;
+    },
+    reported: /REST API ApiGatewayRestApi does not take its API keys from the authorizer/,
+  },
+  {
+    property: 'a route without the store authorizer',
+    check: 'storeAuthorizer',
+    mutate: (s) => {
+      propsOf(s.ingest, 'ApiGatewayMethodOrdersPost').AuthorizationType = 'NONE';
+    },
+    reported: /method ApiGatewayMethodOrdersPost does not run a REQUEST authorizer/,
+  },
+  {
+    property: 'an API key with a fixed value in the template',
+    check: 'storeAuthorizer',
+    mutate: (s) => {
+      s.ingest.Resources.SharedKey = {
+        Type: 'AWS::ApiGateway::ApiKey',
+        Properties: { Enabled: true, Value: 'local-dev-key-0123456789abcdef' },
+      };
+    },
+    reported: /API key SharedKey has a fixed value/,
+  },
   {
     property: 'a queue without server-side encryption',
     check: 'encryption',

@@ -153,6 +153,10 @@ export const describeValue = (value: unknown): string => {
     }
     const sub = value['Fn::Sub'];
     if (typeof sub === 'string') return `Sub(${sub})`;
+    const join = value['Fn::Join'];
+    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+      return `Join(${join[1].map(describeValue).join(join[0])})`;
+    }
   }
   return JSON.stringify(value);
 };
@@ -265,6 +269,15 @@ export const checkEncryptionAtRest = (template: CfnTemplate): string[] => {
   }
   return violations;
 };
+
+/** Every DynamoDB table keeps point-in-time recovery (35 days of restorable history). */
+export const checkPointInTimeRecovery = (template: CfnTemplate): string[] =>
+  resourcesOfType(template, 'AWS::DynamoDB::Table')
+    .filter(([, table]) => {
+      const pitr = prop(table, 'PointInTimeRecoverySpecification');
+      return !isObject(pitr) || pitr.PointInTimeRecoveryEnabled !== true;
+    })
+    .map(([id]) => `table ${id} has no point-in-time recovery (PointInTimeRecoveryEnabled: true)`);
 
 const deniesInsecureTransport = (statement: unknown, actions: string[], resource: string): boolean => {
   if (!isObject(statement) || statement.Effect !== 'Deny') return false;
@@ -645,6 +658,60 @@ export const checkApiKeyRequired = (template: CfnTemplate): string[] =>
   apiMethods(template)
     .filter(({ route, apiKeyRequired }) => !route.startsWith('OPTIONS ') && !apiKeyRequired)
     .map(({ route }) => `${route} does not require an API key (ApiKeyRequired: true)`);
+
+/**
+ * Which roles may touch `resource` (any grant whose resource, in `describeValue` form, contains it),
+ * and with which actions: e.g. only the authorizer's role, and only dynamodb:Query on its index.
+ */
+export const checkResourceReaders = (
+  template: CfnTemplate,
+  resource: string,
+  readers: Readonly<Record<string, readonly string[]>>,
+): string[] =>
+  dataGrants(template)
+    .filter((grant) => grant.resource.includes(resource))
+    .filter((grant) => {
+      const role = grant.where.split(' ')[0] ?? '';
+      return !(readers[role] ?? []).some((action) => action.toLowerCase() === grant.action.toLowerCase());
+    })
+    .map(
+      (grant) =>
+        `${grant.where} allows ${grant.action} on ${grant.resource}; only ${Object.keys(readers).join(', ') || 'no role'} may, read-only`,
+    );
+
+/**
+ * The calling key identifies the store: the REST API takes its keys from a Lambda authorizer
+ * (ApiKeySourceType AUTHORIZER), every method but CORS preflights runs a REQUEST authorizer of the
+ * stack, and no API key with a fixed value is part of the stack (each store's key is made by
+ * `pnpm stores add`).
+ */
+export const checkStoreAuthorizer = (template: CfnTemplate): string[] => {
+  const violations: string[] = [];
+  for (const [id, api] of resourcesOfType(template, 'AWS::ApiGateway::RestApi')) {
+    if (prop(api, 'ApiKeySourceType') !== 'AUTHORIZER') {
+      violations.push(
+        `REST API ${id} does not take its API keys from the authorizer (ApiKeySourceType: AUTHORIZER)`,
+      );
+    }
+  }
+  for (const [id, method] of resourcesOfType(template, 'AWS::ApiGateway::Method')) {
+    if (prop(method, 'HttpMethod') === 'OPTIONS') continue;
+    const authorizer = template.Resources[refTarget(prop(method, 'AuthorizerId')) ?? ''];
+    if (
+      prop(method, 'AuthorizationType') !== 'CUSTOM' ||
+      authorizer?.Type !== 'AWS::ApiGateway::Authorizer' ||
+      prop(authorizer, 'Type') !== 'REQUEST'
+    ) {
+      violations.push(
+        `method ${id} does not run a REQUEST authorizer of the stack (AuthorizationType: CUSTOM)`,
+      );
+    }
+  }
+  for (const [id, key] of resourcesOfType(template, 'AWS::ApiGateway::ApiKey')) {
+    if (prop(key, 'Value') !== undefined) violations.push(`API key ${id} has a fixed value in the template`);
+  }
+  return violations;
+};
 
 /** A REST API has a usage plan on its stage that throttles (burst and rate) and sets a quota. */
 export const checkUsagePlan = (template: CfnTemplate): string[] => {

@@ -9,6 +9,7 @@ export interface OrderConsumerExports {
   ordersQueueArn: string;
   deadLetterQueueArn: string;
   ordersTableArn: string;
+  storesTableArn: string;
 }
 
 const CONSUME = [
@@ -38,16 +39,28 @@ const IDEMPOTENCY_RECORD = [
   'dynamodb:DeleteItem',
 ];
 
+/** The stores registry's key index, as ingest-api's authorizer role names it. */
+export const storesKeyIndex = (exports: OrderConsumerExports): string =>
+  `Join(${imported(exports.storesTableArn)}/index/byApiKeyHash)`;
+
 /**
  * ingest-api sends to the orders queue; its POST functions keep the orders' idempotency records, its GET
- * function only reads; nothing else.
+ * function only reads; its authorizer only queries the stores registry's key index; nothing else.
  */
 export const ingestApiGrants = (exports: OrderConsumerExports): Grant[] => [
   { resource: imported(exports.ordersQueueArn), actions: ['sqs:SendMessage'] },
   { resource: imported(exports.ordersTableArn), actions: READ_ITEMS, role: 'GetOrderRole' },
   { resource: imported(exports.ordersTableArn), actions: IDEMPOTENCY_RECORD, role: 'CreateOrderRole' },
   { resource: imported(exports.ordersTableArn), actions: IDEMPOTENCY_RECORD, role: 'CreateOrderBatchRole' },
+  { resource: storesKeyIndex(exports), actions: ['dynamodb:Query'], role: 'AuthorizeStoreRole' },
 ];
+
+/** Who reads the stores registry, per service: one role each, read-only, one action. */
+export const STORES_READERS = {
+  'ingest-api': { AuthorizeStoreRole: ['dynamodb:Query'] },
+  'order-consumer': { ProcessOrdersRole: ['dynamodb:GetItem'] },
+  'dlq-handler': { HandleDeadLettersRole: ['dynamodb:GetItem'] },
+} as const;
 
 /** order-consumer consumes its orders queue and writes its orders table; it sends to no queue. */
 export const orderConsumerGrants = (): Grant[] => [
@@ -56,6 +69,7 @@ export const orderConsumerGrants = (): Grant[] => [
     resource: 'GetAtt(OrdersTable.Arn)',
     actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', ...READ_ITEMS],
   },
+  { resource: 'GetAtt(StoresTable.Arn)', actions: ['dynamodb:GetItem'] },
 ];
 
 /**
@@ -70,4 +84,5 @@ export const dlqHandlerGrants = (exports: OrderConsumerExports): Grant[] => [
     actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', ...READ_ITEMS],
   },
   { resource: imported(exports.ordersTableArn), actions: ['dynamodb:UpdateItem', ...READ_ITEMS] },
+  { resource: imported(exports.storesTableArn), actions: ['dynamodb:GetItem'] },
 ];

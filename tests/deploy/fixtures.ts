@@ -13,6 +13,7 @@ export const EXPORTS = {
   deadLetterQueueArn: `${PREFIX}-OrdersDeadLetterQueueArn`,
   ordersTableArn: `${PREFIX}-OrdersTableArn`,
   ordersTableName: `${PREFIX}-OrdersTableName`,
+  storesTableArn: `${PREFIX}-StoresTableArn`,
 } as const;
 
 export const CONTEXT = { stackName: 'order-consumer-prod', region: 'eu-west-1' };
@@ -113,7 +114,10 @@ const tableAlarm = (id: string, topic: unknown): Record<string, CfnResource> => 
   };
 };
 
-/** A table as every stage but local deploys it: retained, deletion-protected, encrypted. */
+/**
+ * A table as every stage but local deploys it: retained, deletion-protected, encrypted, with
+ * point-in-time recovery.
+ */
 const table = (tableName: string, properties: Record<string, unknown> = {}): CfnResource => ({
   Type: 'AWS::DynamoDB::Table',
   DeletionPolicy: 'Retain',
@@ -123,6 +127,7 @@ const table = (tableName: string, properties: Record<string, unknown> = {}): Cfn
     BillingMode: 'PAY_PER_REQUEST',
     DeletionProtectionEnabled: true,
     SSESpecification: { SSEEnabled: true },
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     ...properties,
   },
 });
@@ -163,6 +168,7 @@ const dashboardBody = () => {
 
 /** Every function of the three fixture stacks, by name. */
 export const FUNCTION_NAMES = [
+  'ingest-api-prod-authorizeStore',
   'ingest-api-prod-createOrder',
   'ingest-api-prod-getOrder',
   'order-consumer-prod-processOrders',
@@ -266,6 +272,8 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
     },
     OrdersTable: table(`${PREFIX}-orders`),
     ...tableAlarm('OrdersTable', { Ref: 'AlarmTopic' }),
+    StoresTable: table(`${PREFIX}-stores`),
+    ...tableAlarm('StoresTable', { Ref: 'AlarmTopic' }),
     OrdersQueueAgeAlarm: queueAgeAlarm(
       { Ref: 'AlarmTopic' },
       { 'Fn::GetAtt': ['OrdersQueue', 'QueueName'] },
@@ -303,6 +311,7 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
         Resource: arnOf('OrdersQueue'),
       },
       { Sid: 'WriteOrders', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: arnOf('OrdersTable') },
+      { Sid: 'ReadStores', Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: arnOf('StoresTable') },
     ]),
   },
   Outputs: {
@@ -319,6 +328,7 @@ export const orderConsumerTemplate = (): CfnTemplate => ({
     OrdersTableName: { Value: { Ref: 'OrdersTable' }, Export: { Name: EXPORTS.ordersTableName } },
     OrdersTableArn: { Value: arnOf('OrdersTable'), Export: { Name: EXPORTS.ordersTableArn } },
     AlarmTopicArn: { Value: { Ref: 'AlarmTopic' }, Export: { Name: EXPORTS.alarmTopicArn } },
+    StoresTableArn: { Value: arnOf('StoresTable'), Export: { Name: EXPORTS.storesTableArn } },
   },
 });
 
@@ -329,7 +339,8 @@ const apiMethod = (resourceId: string, httpMethod: string, functionId: string): 
     ResourceId: { Ref: resourceId },
     RestApiId: { Ref: 'ApiGatewayRestApi' },
     ApiKeyRequired: true,
-    AuthorizationType: 'NONE',
+    AuthorizationType: 'CUSTOM',
+    AuthorizerId: { Ref: 'AuthorizeStoreApiGatewayAuthorizer' },
     Integration: { IntegrationHttpMethod: 'POST', Type: 'AWS_PROXY', Uri: arnOf(functionId) },
   },
 });
@@ -342,6 +353,7 @@ export const ingestApiTemplate = (): CfnTemplate => ({
     GetOrderLambdaFunction: lambda('ingest-api-prod-getOrder', 'GetOrderRole'),
     ...functionAlarms('CreateOrderLambdaFunction', importValue(EXPORTS.alarmTopicArn)),
     ...functionAlarms('GetOrderLambdaFunction', importValue(EXPORTS.alarmTopicArn)),
+    ...functionAlarms('AuthorizeStoreLambdaFunction', importValue(EXPORTS.alarmTopicArn)),
     ApiGatewayRestApiServerErrorsAlarm: {
       ...alarm(
         importValue(EXPORTS.alarmTopicArn),
@@ -381,7 +393,30 @@ export const ingestApiTemplate = (): CfnTemplate => ({
       Type: 'AWS::ApiGateway::GatewayResponse',
       Properties: { RestApiId: { Ref: 'ApiGatewayRestApi' }, ResponseType: 'DEFAULT_5XX' },
     },
-    ApiGatewayRestApi: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'prod-ingest-api' } },
+    ApiGatewayRestApi: {
+      Type: 'AWS::ApiGateway::RestApi',
+      Properties: { Name: 'prod-ingest-api', ApiKeySourceType: 'AUTHORIZER' },
+    },
+    AuthorizeStoreLogGroup: logGroup('ingest-api-prod-authorizeStore'),
+    AuthorizeStoreLambdaFunction: lambda('ingest-api-prod-authorizeStore', 'AuthorizeStoreRole'),
+    AuthorizeStoreApiGatewayAuthorizer: {
+      Type: 'AWS::ApiGateway::Authorizer',
+      Properties: {
+        AuthorizerResultTtlInSeconds: 0,
+        Name: 'authorizeStore',
+        RestApiId: { Ref: 'ApiGatewayRestApi' },
+        AuthorizerUri: arnOf('AuthorizeStoreLambdaFunction'),
+        Type: 'REQUEST',
+      },
+    },
+    AuthorizeStoreRole: role('authorize-store', '/aws/lambda/ingest-api-prod-authorizeStore', [
+      {
+        Sid: 'FindStoreByKey',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [importValue(EXPORTS.storesTableArn), '/index/byApiKeyHash']] },
+      },
+    ]),
     ApiGatewayResourceOrders: {
       Type: 'AWS::ApiGateway::Resource',
       Properties: {
@@ -496,6 +531,12 @@ export const dlqHandlerTemplate = (): CfnTemplate => ({
         Effect: 'Allow',
         Action: ['dynamodb:UpdateItem'],
         Resource: importValue(EXPORTS.ordersTableArn),
+      },
+      {
+        Sid: 'ReadStores',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem'],
+        Resource: importValue(EXPORTS.storesTableArn),
       },
     ]),
   },

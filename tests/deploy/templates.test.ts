@@ -18,9 +18,12 @@ import {
   checkImports,
   checkLogRetention,
   checkNoWildcardPermissions,
+  checkPointInTimeRecovery,
   checkQueueSends,
+  checkResourceReaders,
   checkSecureTransport,
   checkSqsEventSources,
+  checkStoreAuthorizer,
   checkUsagePlan,
   checkVisibilityTimeouts,
   collectExports,
@@ -35,6 +38,7 @@ import {
   ingestApiGrants,
   type OrderConsumerExports,
   orderConsumerGrants,
+  STORES_READERS,
 } from './expectations';
 import { type PackagedService, packageService, SERVICES, type ServiceName } from './packageService';
 import { checkGatewayResponses, checkRuntime } from './platformChecks';
@@ -84,6 +88,7 @@ const exportNames = async (): Promise<OrderConsumerExports> => {
     ordersQueueArn: nameOf('GetAtt(OrdersQueue.Arn)'),
     deadLetterQueueArn: nameOf('GetAtt(OrdersDeadLetterQueue.Arn)'),
     ordersTableArn: nameOf('GetAtt(OrdersTable.Arn)'),
+    storesTableArn: nameOf('GetAtt(StoresTable.Arn)'),
   };
 };
 
@@ -134,6 +139,16 @@ describe.each(SERVICES)('sls package --stage prod: %s', (service) => {
     expect(checkNoWildcardPermissions(template)).toEqual([]);
   });
 
+  it('keeps point-in-time recovery on every table', async () => {
+    const { template } = await get(service);
+    expect(checkPointInTimeRecovery(template)).toEqual([]);
+  });
+
+  it('lets one role per service read the stores registry, read-only, with one action', async () => {
+    const { template } = await get(service);
+    expect(checkResourceReaders(template, 'StoresTable', STORES_READERS[service])).toEqual([]);
+  });
+
   it('keeps the logs of every function for a limited time', async () => {
     const { template } = await get(service);
     expect(checkLogRetention(template)).toEqual([]);
@@ -166,15 +181,19 @@ describe.each(SERVICES)('sls package --stage prod: %s', (service) => {
 });
 
 describe('sls package --stage prod: order-consumer', () => {
-  it('owns the orders queue, its dead-letter queue and the orders table', async () => {
+  it('owns the orders queue, its dead-letter queue, the orders table and the stores registry', async () => {
     const { template } = await get('order-consumer');
     const types = Object.fromEntries(
-      ['OrdersQueue', 'OrdersDeadLetterQueue', 'OrdersTable'].map((id) => [id, template.Resources[id]?.Type]),
+      ['OrdersQueue', 'OrdersDeadLetterQueue', 'OrdersTable', 'StoresTable'].map((id) => [
+        id,
+        template.Resources[id]?.Type,
+      ]),
     );
     expect(types).toEqual({
       OrdersQueue: 'AWS::SQS::Queue',
       OrdersDeadLetterQueue: 'AWS::SQS::Queue',
       OrdersTable: 'AWS::DynamoDB::Table',
+      StoresTable: 'AWS::DynamoDB::Table',
     });
   });
 
@@ -247,9 +266,14 @@ describe('sls package --stage prod: ingest-api', () => {
     expect(checkApiKeyRequired(template)).toEqual([]);
   });
 
-  it('throttles and caps the API keys with a usage plan', async () => {
+  it("throttles and caps every store's API key with the stores usage plan (limits per key)", async () => {
     const { template } = await get('ingest-api');
     expect(checkUsagePlan(template)).toEqual([]);
+  });
+
+  it('identifies the store by its key: a REQUEST authorizer on every route, keys from it, none fixed', async () => {
+    const { template } = await get('ingest-api');
+    expect(checkStoreAuthorizer(template)).toEqual([]);
   });
 
   it('only sends to the orders queue and reads the orders table', async () => {

@@ -23,16 +23,3 @@ export const intEnv = (name: string, fallback: number, env: Env = process.env): 
   }
   return Number(raw);
 };
-
-/** Reads a comma-separated list of positive integers, e.g. `OPEN_STORE_IDS=1,2,3`. */
-export const intListEnv = (name: string, env: Env = process.env): number[] =>
-  requireEnv(name, env)
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .map((part) => {
-      if (!/^\d+$/.test(part)) {
-        throw new ConfigurationError(`environment variable ${name} must list integers, got "${part}"`, name);
-      }
-      return Number(part);
-    });

@@ -17,7 +17,7 @@ export {
 } from './attributes';
 
 export { isConditionalCheckFailed } from './dynamoErrors';
-export { intEnv, intListEnv, requireEnv } from './env';
+export { intEnv, requireEnv } from './env';
 export {
   ConfigurationError,
   type FieldIssue,
@@ -64,3 +64,22 @@ export {
   personalKindOf,
 } from './redaction';
 export { CORRELATION_ID_PATTERN, isSafeCorrelationId, safeCorrelationId, safeOrderId } from './safeIds';
+export {
+  hashApiKey,
+  isStoreId,
+  isStoreStatus,
+  STORE_CACHE_TTL_MS,
+  STORE_STATUS,
+  STORES_KEY_INDEX,
+  type StoreDirectory,
+  type StoreKey,
+  type StoreRecord,
+  StoreRecordError,
+  type StoreStatus,
+  type StoresTable,
+  storeCacheTtlMs,
+  storeDirectory,
+  storesTable,
+  toStoreRecord,
+  ttlCache,
+} from './stores';

@@ -2,6 +2,7 @@ import { type IncomingOrderAttributes, type RecordAttributes, readOrderAttribute
 import { MessageAttributeError, OrderValidationError } from './errors';
 import { type Order, parseOrder } from './order';
 import { DEAD_LETTER_CLASS, type DeadLetterClass } from './orderRecord';
+import type { StoreDirectory } from './stores';
 
 export interface OrderMessage {
   body: string;
@@ -23,12 +24,13 @@ const withOrderId = (orderId: string | undefined) => (orderId === undefined ? {}
 /**
  * Decides whether an order message can ever be processed, the same way in the consumer (which fails
  * such a record until the redrive policy moves it to the DLQ) and in the DLQ handler (which
- * classifies it). `openStoreIds` is the set of stores accepting orders.
+ * classifies it). `stores` (the stores registry, cached) says which stores accept orders; it is asked
+ * last, only about a message that is otherwise a valid order.
  */
-export const inspectOrderMessage = (
+export const inspectOrderMessage = async (
   message: OrderMessage,
-  openStoreIds: ReadonlySet<number>,
-): InspectedMessage => {
+  stores: StoreDirectory,
+): Promise<InspectedMessage> => {
   let json: unknown;
   try {
     json = JSON.parse(message.body);
@@ -74,7 +76,7 @@ export const inspectOrderMessage = (
       orderId: order.orderId,
     };
   }
-  if (!openStoreIds.has(storeId)) {
+  if (!(await stores.isOpen(storeId))) {
     return {
       ok: false,
       classification: DEAD_LETTER_CLASS.storeNotOpen,

@@ -1,4 +1,4 @@
-import { ConfigurationError, intEnv, intListEnv, requireEnv } from '../src';
+import { ConfigurationError, intEnv, requireEnv } from '../src';
 
 describe('requireEnv()', () => {
   it('returns a set variable', () => {
@@ -20,15 +20,5 @@ describe('intEnv()', () => {
 
   it('refuses a value that is not a whole number', () => {
     expect(() => intEnv('N', 5, { N: '1.5' })).toThrow('N must be a non-negative integer');
-  });
-});
-
-describe('intListEnv()', () => {
-  it('reads a comma-separated list', () => {
-    expect(intListEnv('IDS', { IDS: '1, 2,3,' })).toEqual([1, 2, 3]);
-  });
-
-  it('names the bad element', () => {
-    expect(() => intListEnv('IDS', { IDS: '1,x' })).toThrow('"x"');
   });
 });

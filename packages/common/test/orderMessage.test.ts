@@ -1,13 +1,13 @@
 import { DEAD_LETTER_CLASS, inspectOrderMessage } from '../src';
-import { anOrder, orderRecordAttributes } from '../src/testing';
+import { anOrder, openStores, orderRecordAttributes } from '../src/testing';
 
-const OPEN = new Set([7, 8]);
+const OPEN = openStores(7, 8);
 
 describe('inspectOrderMessage()', () => {
-  it('accepts a valid order from an open store', () => {
+  it('accepts a valid order from an open store', async () => {
     const order = anOrder();
 
-    const result = inspectOrderMessage(
+    const result = await inspectOrderMessage(
       { body: JSON.stringify(order), messageAttributes: orderRecordAttributes(7) },
       OPEN,
     );
@@ -47,20 +47,45 @@ describe('inspectOrderMessage()', () => {
       orderRecordAttributes(9),
       DEAD_LETTER_CLASS.storeNotOpen,
     ],
-  ])('classifies %s', (_label, body, messageAttributes, classification) => {
-    const result = inspectOrderMessage({ body, messageAttributes }, OPEN);
+  ])('classifies %s', async (_label, body, messageAttributes, classification) => {
+    const result = await inspectOrderMessage({ body, messageAttributes }, OPEN);
 
     expect(result).toEqual(expect.objectContaining({ ok: false, classification }));
   });
 
-  it('keeps the orderId of a poison message when the body names one', () => {
+  it('keeps the orderId of a poison message when the body names one', async () => {
     const order = anOrder();
 
-    const result = inspectOrderMessage(
+    const result = await inspectOrderMessage(
       { body: JSON.stringify(order), messageAttributes: orderRecordAttributes(null) },
       OPEN,
     );
 
     expect(result).toEqual(expect.objectContaining({ ok: false, orderId: order.orderId }));
+  });
+});
+
+describe('inspectOrderMessage() and the stores registry', () => {
+  it('asks the registry only about a message that is otherwise a valid order', async () => {
+    const stores = openStores(7);
+
+    await inspectOrderMessage({ body: '{oops', messageAttributes: orderRecordAttributes(8) }, stores);
+    await inspectOrderMessage(
+      { body: JSON.stringify(anOrder({ storeId: 8 })), messageAttributes: orderRecordAttributes(8) },
+      stores,
+    );
+
+    expect(stores.asked).toEqual([8]);
+  });
+
+  it('fails, rather than classifies, when the registry cannot be read', async () => {
+    const stores = { isOpen: () => Promise.reject(new Error('throttled')) };
+
+    await expect(
+      inspectOrderMessage(
+        { body: JSON.stringify(anOrder()), messageAttributes: orderRecordAttributes(7) },
+        stores,
+      ),
+    ).rejects.toThrow('throttled');
   });
 });

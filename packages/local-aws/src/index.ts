@@ -1,6 +1,14 @@
 export { writeFileAtomic } from './atomicWrite';
-export { clientConfig, type LocalAws, type LocalAwsOptions, startLocalAws, statePaths } from './localAws';
+export {
+  clientConfig,
+  type LocalAws,
+  type LocalAwsOptions,
+  startLocalAws,
+  statePaths,
+  writeTestStackFile,
+} from './localAws';
 export { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
+export { type LocalStore, SAMPLE_STORE_ID, SEED_STORES, seedStores } from './seedStores';
 export {
   LOCAL_ACCOUNT_ID,
   LOCAL_HOST,
@@ -39,5 +47,6 @@ export {
   type StackServiceInfo,
   stackFile,
   stateDirFor,
+  storeKeyOf,
   writeStackInfo,
 } from './stackFile';

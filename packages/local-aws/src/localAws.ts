@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
+import { type LocalStore, seedStores } from './seedStores';
 import { LOCAL_REGION, type RunningServer, startDynamo, startSqs } from './servers';
 import { type CfnResource, loadServiceConfig, type ServiceName } from './serviceConfig';
 import { persistSqs, readSqsSnapshot, restoreSqs, type SqsPersistence } from './sqsState';
@@ -15,6 +16,8 @@ export interface LocalAws {
   readonly queues: Record<string, ProvisionedQueue>;
   /** Table names by logical id (`OrdersTable`, `DeadLettersTable`). */
   readonly tables: Record<string, string>;
+  /** The seeded stores of the registry (empty when there is no StoresTable or seeding is off). */
+  readonly stores: LocalStore[];
   readonly sqs: SQSClient;
   readonly dynamo: DynamoDBClient;
   /** Environment that points AWS SDK clients at the embedded services. */
@@ -39,6 +42,8 @@ export interface LocalAwsOptions {
   stateDir?: string;
   /** How often the queues are snapshotted (ms); a hard kill loses at most this much. */
   snapshotIntervalMs?: number;
+  /** Seed the stores registry with the local stores (default true); a test that owns the table says false. */
+  seedStores?: boolean;
 }
 
 /** Where the embedded services keep their state inside a state directory. */
@@ -89,11 +94,16 @@ export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<Loca
     if (paths) {
       persistence = persistSqs(sqsServer.service, paths.sqsSnapshot, options.snapshotIntervalMs);
     }
+    const stores =
+      tables.StoresTable !== undefined && options.seedStores !== false
+        ? await seedStores(dynamo, tables.StoresTable)
+        : [];
     return {
       sqsEndpoint: sqsServer.endpoint,
       dynamoEndpoint: dynamoServer.endpoint,
       queues,
       tables,
+      stores,
       sqs,
       dynamo,
       env: {
@@ -115,4 +125,26 @@ export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<Loca
     await stopAll();
     throw error;
   }
+};
+
+/**
+ * For tests: writes, for these embedded services, the stack file the local stack writes (as far as
+ * its clients read it: endpoints, queues, tables, stores), so that a CLI runs against them exactly as
+ * against `pnpm start`. Answers the file's path.
+ */
+export const writeTestStackFile = async (local: LocalAws, dir: string): Promise<string> => {
+  const file = join(dir, 'stack.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      stage: 'local',
+      region: LOCAL_REGION,
+      sqsEndpoint: local.sqsEndpoint,
+      dynamoEndpoint: local.dynamoEndpoint,
+      queues: local.queues,
+      tables: local.tables,
+      stores: local.stores,
+    }),
+  );
+  return file;
 };

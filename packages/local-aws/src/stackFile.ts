@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { OrderPipelineError } from '@order-pipeline/common';
 import { writeFileAtomic } from './atomicWrite';
 import type { ProvisionedQueue } from './provision';
+import type { LocalStore } from './seedStores';
 import { REPO_ROOT } from './serviceConfig';
 
 /** The embedded services accept any credentials; these keep the SDK from looking for real ones. */
@@ -38,7 +39,10 @@ export interface StackInfo {
   stage: 'local';
   region: string;
   apiBaseUrl: string;
+  /** Store 7's key (the README's sample store); `stores` lists every store's key. */
   apiKey: string;
+  /** The stores the local stack seeded, with their fixed keys (`pnpm stores list` shows every store). */
+  stores: LocalStore[];
   sqsEndpoint: string;
   dynamoEndpoint: string;
   xrayDaemonAddress: string;
@@ -124,6 +128,13 @@ export const readStackInfo = async (file = defaultStackFile()): Promise<StackInf
     throw new StackFileError(`${file} has no queues or tables; restart the local stack`, file, 'invalid');
   }
   return parsed as unknown as StackInfo;
+};
+
+/** The API key of one of the local stack's stores (they are listed in `stores`). */
+export const storeKeyOf = (stack: StackInfo, storeId: number): string => {
+  const apiKey = stack.stores?.find((store) => store.storeId === storeId)?.apiKey;
+  if (apiKey === undefined) throw new Error(`the local stack lists no API key for store ${storeId}`);
+  return apiKey;
 };
 
 export const queueOf = (stack: StackInfo, logicalId: string): ProvisionedQueue => {

@@ -7,6 +7,7 @@ import {
   queueOf,
   readStackInfo,
   StackFileError,
+  storeKeyOf,
 } from '../src/stackFile';
 
 const fileWith = async (content: string) => {
@@ -72,5 +73,23 @@ describe('defaultStackFile()', () => {
     expect(defaultStackFile({ STACK_FILE: '/tmp/x.json', LOCAL_STACK_BASE_PORT: '24000' })).toBe(
       '/tmp/x.json',
     );
+  });
+});
+
+describe('storeKeyOf()', () => {
+  it("answers a listed store's key, and names a store the stack does not list", async () => {
+    const file = await fileWith(
+      JSON.stringify({
+        stage: 'local',
+        queues: {},
+        tables: {},
+        stores: [{ storeId: 7, name: 'St James', status: 'open', apiKey: 'local-dev-key-0123456789abcdef' }],
+      }),
+    );
+
+    const stack = await readStackInfo(file);
+
+    expect(storeKeyOf(stack, 7)).toBe('local-dev-key-0123456789abcdef');
+    expect(() => storeKeyOf(stack, 8)).toThrow('the local stack lists no API key for store 8');
   });
 });

@@ -20,6 +20,7 @@ const exists = (file: string) =>
     () => false,
   );
 
+// Every order is store 7's: `info.apiKey` is store 7's key (a key sends only its own store's orders).
 const api = (info: StackInfo) => ({
   post: async (body: unknown) => {
     const response = await fetch(`${info.apiBaseUrl}/orders`, {
@@ -157,8 +158,11 @@ describe('pnpm start, supervised, isolated and persistent', () => {
     expect(report.queues.OrdersQueue).toEqual(
       expect.objectContaining({ visible: 0, inFlight: 0, delayed: 0 }),
     );
-    expect(report.apiBaseUrl).toBe(`http://127.0.0.1:${basePort + 3}/local`);
-    expect(report.apiKeys).toEqual([{ apiKey: info.apiKey }]);
+    expect(report.apiBaseUrl).toBe(`http://127.0.0.1:${basePort + 4}/local`);
+    expect(report.apiKeys).toEqual(
+      info.stores.flatMap(({ storeId, apiKey }) => (apiKey ? [{ storeId, apiKey }] : [])),
+    );
+    expect(report.apiKeys).toContainEqual({ storeId: 7, apiKey: info.apiKey });
     expect(report.orders).toEqual({ total: 0, byStatus: {} });
   });
 
@@ -166,7 +170,7 @@ describe('pnpm start, supervised, isolated and persistent', () => {
     const consumerPid = info.services['order-consumer']?.pid ?? -1;
 
     process.kill(consumerPid, 'SIGKILL');
-    const during = await api(info).post(orderRequest(2));
+    const during = await api(info).post(orderRequest(7));
     // A restart that is not ready in time is stopped and retried (one more restart), so any
     // restart count from 1 up is the supervisor doing its work.
     const restarted = await eventually(
@@ -192,7 +196,7 @@ describe('pnpm start, supervised, isolated and persistent', () => {
     const batch: string[] = [];
     const posting = (async () => {
       for (let index = 0; index < 20; index++) {
-        const posted = await api(info).post(orderRequest(1 + (index % 5)));
+        const posted = await api(info).post(orderRequest(7));
         expect(posted.status).toBe(202);
         batch.push(String(posted.body.orderId));
       }

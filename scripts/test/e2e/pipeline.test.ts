@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { buildOrderAttributes } from '@order-pipeline/common';
 import { anOrder } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
+import { REPO_ROOT } from '@order-pipeline/local-aws';
 import { queueOf } from '@order-pipeline/local-aws/stack-file';
 import { POISON_ATTRIBUTES } from '../../produce/traffic';
 import { type E2e, eventually, orderRequest, startE2e, traceOfDeadLetteredOrder } from './harness';
@@ -17,7 +21,9 @@ describe('the local stack, end to end', () => {
 
   beforeAll(async () => {
     // The default tracing backend, whatever the developer's shell says (tracing.test.ts runs otel).
-    e2e = await startE2e({ env: { TRACING_BACKEND: 'xray' } });
+    // The registry's answers are kept an hour in every service, so that a stale answer
+    // (traceOfDeadLetteredOrder) is certain, not a race with the default 10 s.
+    e2e = await startE2e({ env: { TRACING_BACKEND: 'xray', STORE_CACHE_TTL_SECONDS: '3600' } });
     const { Attributes } = await e2e.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queueOf(e2e.stack.info, 'OrdersQueue').url,
@@ -42,7 +48,7 @@ describe('the local stack, end to end', () => {
     const { orderId } = posted.body as { orderId: string };
 
     const stored = await eventually('the order to be PROCESSED', async () => {
-      const response = await e2e.get(`/orders/${orderId}?storeId=3`);
+      const response = await e2e.get(`/orders/${orderId}`, {}, 3);
       return (response.body as { status?: string }).status === 'PROCESSED' ? response : undefined;
     });
 
@@ -114,7 +120,6 @@ describe('the local stack, end to end', () => {
   });
 
   it("shares one trace Root across the ingest segment, the consumer's record and the DLQ handler's record", async () => {
-    // Store 99 exists in the schema but is not open: the consumer fails it until it is dead-lettered.
     const { traceId, segments } = await traceOfDeadLetteredOrder(e2e);
 
     expect(new Set(segments.map((segment) => segment.trace_id))).toEqual(new Set([traceId]));
@@ -152,21 +157,38 @@ describe('the local stack, end to end', () => {
     });
     const before = await consumerSegments();
 
-    const answers = await Promise.all([
-      e2e.post('/orders', '{"storeId": 1,'),
-      e2e.post('/orders', orderRequest(1), { 'content-type': 'text/plain' }),
-      e2e.post('/orders', { ...orderRequest(1), items: [] }),
-      e2e.post('/orders', orderRequest(1), { 'x-correlation-id': 'bad id with spaces' }),
-      e2e.post('/orders/batch', { orders: Array.from({ length: 101 }, () => orderRequest(1)) }),
-      e2e.post(
-        '/orders',
-        JSON.stringify(orderRequest(1)).replace('"currency":"EUR"', '"currency":"EUR","currency":"USD"'),
-      ),
-      e2e.post(
-        '/orders',
-        orderRequest(1, { customer: { ...orderRequest(1).customer, name: '\u200b\u2060' } }),
-      ),
-    ]);
+    const store7 = { 'x-api-key': e2e.keyOf(7) };
+    const requests: Array<() => ReturnType<E2e['post']>> = [
+      () => e2e.post('/orders', '{"storeId": 1,'),
+      () => e2e.post('/orders', orderRequest(1), { 'content-type': 'text/plain' }),
+      () => e2e.post('/orders', { ...orderRequest(1), items: [] }),
+      () => e2e.post('/orders', orderRequest(1), { 'x-correlation-id': 'bad id with spaces' }),
+      () => e2e.post('/orders/batch', { orders: Array.from({ length: 101 }, () => orderRequest(1)) }),
+      () =>
+        e2e.post(
+          '/orders',
+          JSON.stringify(orderRequest(1)).replace('"currency":"EUR"', '"currency":"EUR","currency":"USD"'),
+        ),
+      () =>
+        e2e.post(
+          '/orders',
+          orderRequest(1, { customer: { ...orderRequest(1).customer, name: '\u200b\u2060' } }),
+        ),
+      // Identity: an order for another store than the key's, alone or in a batch; a closed store; a
+      // request that tries to name its store itself.
+      () => e2e.post('/orders', orderRequest(8), store7),
+      () => e2e.post('/orders/batch', { orders: [orderRequest(7), orderRequest(8)] }, store7),
+      () => e2e.post('/orders', orderRequest(9)),
+      () =>
+        e2e.post('/orders', orderRequest(8), {
+          ...store7,
+          'sls-offline-authorizer-override': JSON.stringify({ storeId: '8', storeStatus: 'open' }),
+        }),
+    ];
+    // One at a time: sls offline starts a worker thread (a cold start) per concurrent request and per
+    // function, the authorizer's included; this test is about answers, not concurrency.
+    const answers: Array<Awaited<ReturnType<E2e['post']>>> = [];
+    for (const request of requests) answers.push(await request());
     // A good order after the bad ones: once it is processed, anything the bad ones enqueued would have been too.
     const sentinel = await e2e.post('/orders', orderRequest(2));
     const { orderId } = sentinel.body as { orderId: string };
@@ -182,9 +204,14 @@ describe('the local stack, end to end', () => {
         : undefined,
     );
 
-    expect(answers.map((answer) => answer.status)).toEqual([400, 415, 400, 400, 400, 400, 400]);
+    expect(answers.map((answer) => answer.status)).toEqual([
+      400, 415, 400, 400, 400, 400, 400, 403, 403, 403, 403,
+    ]);
     for (const answer of answers)
       expect(answer.body).toEqual({ error: expect.objectContaining({ code: expect.any(String) }) });
+    expect(answers.slice(7).map((answer) => (answer.body as { error: { code: string } }).error.code)).toEqual(
+      ['store-mismatch', 'store-mismatch', 'store-closed', 'identity-override'],
+    );
     expect((await consumerSegments()) - before).toBe(1);
   });
 
@@ -304,6 +331,70 @@ describe('the local stack, end to end', () => {
 
       expect(answer.status).toBe(400);
       expect(answer.body).toEqual({ error: expect.objectContaining({ code: 'invalid-encoding' }) });
+    });
+  });
+
+  describe('store identity', () => {
+    const waitProcessed = (orderId: string, storeId: number) =>
+      eventually(`order ${orderId} to be PROCESSED`, async () => {
+        const response = await e2e.get(`/orders/${orderId}`, {}, storeId);
+        return (response.body as { status?: string }).status === 'PROCESSED' ? response : undefined;
+      });
+
+    it('lets two stores each send and read their own orders with their own keys', async () => {
+      const [one, eight] = await Promise.all([
+        e2e.post('/orders', orderRequest(1), { 'x-api-key': e2e.keyOf(1) }),
+        e2e.post('/orders', orderRequest(8), { 'x-api-key': e2e.keyOf(8) }),
+      ]);
+      expect([one.status, eight.status]).toEqual([202, 202]);
+
+      const read = await Promise.all([
+        waitProcessed((one.body as { orderId: string }).orderId, 1),
+        waitProcessed((eight.body as { orderId: string }).orderId, 8),
+      ]);
+
+      expect(read.map((response) => (response.body as { storeId: number }).storeId)).toEqual([1, 8]);
+    });
+
+    it("answers another store's order exactly as an order that does not exist", async () => {
+      const posted = await e2e.post('/orders', orderRequest(8), { 'x-api-key': e2e.keyOf(8) });
+      const { orderId } = posted.body as { orderId: string };
+      await waitProcessed(orderId, 8);
+
+      const foreign = await e2e.get(`/orders/${orderId}`, {}, 7);
+      const missing = await e2e.get('/orders/ord-never-sent', {}, 7);
+
+      expect([foreign.status, missing.status]).toEqual([404, 404]);
+      expect(foreign.body).toEqual({
+        error: { code: 'order-not-found', message: `there is no order ${orderId}` },
+      });
+      expect(missing.body).toEqual({
+        error: { code: 'order-not-found', message: 'there is no order ord-never-sent' },
+      });
+    });
+
+    it('takes orders at once from a store `pnpm stores add` created, with the key it printed', async () => {
+      const { stdout } = await promisify(execFile)(
+        'pnpm',
+        ['--silent', 'stores', 'add', '70', '--name', 'Deptford'],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, STACK_FILE: join(dirname(e2e.stack.info.logsDir), 'stack.json') },
+        },
+      );
+      const key = /API key \(shown once, keep it now\): (\S+)/.exec(stdout)?.[1] ?? '';
+
+      const posted = await e2e.post('/orders', orderRequest(70), { 'x-api-key': key });
+
+      expect(posted.status).toBe(202);
+    });
+
+    it('refuses an unknown key with 403, as API Gateway refuses an unknown key', async () => {
+      const response = await e2e.post('/orders', orderRequest(7), {
+        'x-api-key': 'local-store-77-key-0123456789abcdef',
+      });
+
+      expect(response.status).toBe(403);
     });
   });
 });

@@ -10,7 +10,8 @@ describe('the local stack with TRACING_BACKEND=otel', () => {
   let e2e: E2e;
 
   beforeAll(async () => {
-    e2e = await startE2e({ env: { TRACING_BACKEND: 'otel' } });
+    // STORE_CACHE_TTL_SECONDS: see traceOfDeadLetteredOrder.
+    e2e = await startE2e({ env: { TRACING_BACKEND: 'otel', STORE_CACHE_TTL_SECONDS: '3600' } });
   }, 240_000);
 
   afterAll(async () => {

@@ -4,6 +4,7 @@ import {
   type Logger,
   ORDER_ID_PATTERN,
   ORDER_STATUS,
+  type StoreDirectory,
   toError,
 } from '@order-pipeline/common';
 import type { ChangeResult, OrdersTable } from '@order-pipeline/common/orders-table';
@@ -15,7 +16,8 @@ import type { ArchiveResult, DeadLetterStore } from './deadLetterTable';
 export interface ArchiveDeps {
   deadLetters: Pick<DeadLetterStore, 'archive'>;
   orders: Pick<OrdersTable, 'get' | 'markDeadLettered'>;
-  openStoreIds: ReadonlySet<number>;
+  /** The stores registry (cached per execution environment), as the consumer asks it. */
+  stores: StoreDirectory;
   logger: Pick<Logger, 'info' | 'error'>;
   metrics: { deadLetterArchived(classification: DeadLetterClass): void; deadLetterNotArchived(): void };
   /** `inSpan` from @order-pipeline/common/tracing: one subsegment per record. */
@@ -101,7 +103,7 @@ const markOrder = async (
 export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): Promise<ArchiveOutcome> => {
   let described: DeadLetter;
   try {
-    described = describeDeadLetter(record, deps.openStoreIds, deps.now());
+    described = await describeDeadLetter(record, deps.stores, deps.now());
   } catch (error) {
     deps.metrics.deadLetterNotArchived();
     deps.logger.error('dead letter not described; it stays on the DLQ', {

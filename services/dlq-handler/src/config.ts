@@ -1,4 +1,4 @@
-import { intEnv, intListEnv, requireEnv } from '@order-pipeline/common';
+import { intEnv, requireEnv } from '@order-pipeline/common';
 import { DEFAULT_RETENTION_DAYS } from './deadLetterTable';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -7,8 +7,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface HandlerConfig {
   deadLettersTable: string;
   ordersTable: string;
-  /** Stores accepting orders: the same list as order-consumer's, so that classes agree. */
-  openStoreIds: ReadonlySet<number>;
+  /** The stores registry order-consumer owns: the same answer there and here decides `store-not-open`. */
+  storesTable: string;
   /** Days an archived dead letter is kept before DynamoDB's TTL deletes it. */
   deadLetterRetentionDays: number;
   /** The embedded DynamoDB on the local stage; undefined on AWS. */
@@ -21,7 +21,7 @@ const optional = (value: string | undefined): string | undefined =>
 export const readConfig = (env: Env = process.env): HandlerConfig => ({
   deadLettersTable: requireEnv('DEAD_LETTERS_TABLE', env),
   ordersTable: requireEnv('ORDERS_TABLE', env),
-  openStoreIds: new Set(intListEnv('OPEN_STORE_IDS', env)),
+  storesTable: requireEnv('STORES_TABLE', env),
   deadLetterRetentionDays: intEnv('DEAD_LETTER_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, env),
   dynamoEndpoint: optional(env.AWS_ENDPOINT_URL_DYNAMODB),
 });

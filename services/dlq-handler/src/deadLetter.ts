@@ -7,6 +7,7 @@ import {
   type RecordAttribute,
   type RecordAttributes,
   readNumberAttribute,
+  type StoreDirectory,
 } from '@order-pipeline/common';
 import { tryParseTraceHeader } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
@@ -98,15 +99,15 @@ const withDefined = <T extends object>(value: T): T =>
  * `inspectOrderMessage` the consumer fails records with, so a record it could have processed is
  * `retries-exhausted` (a transient failure outlived maxReceiveCount).
  */
-export const describeDeadLetter = (
+export const describeDeadLetter = async (
   record: SQSRecord,
-  openStoreIds: ReadonlySet<number>,
+  stores: StoreDirectory,
   receivedAt: Date,
-): DeadLetter => {
+): Promise<DeadLetter> => {
   const messageAttributes = Object.fromEntries(
     Object.entries(record.messageAttributes ?? {}).map(([name, value]) => [name, keepDefined(value)]),
   );
-  const inspected = inspectOrderMessage({ body: record.body, messageAttributes }, openStoreIds);
+  const inspected = await inspectOrderMessage({ body: record.body, messageAttributes }, stores);
   const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 0;
   const classification = inspected.ok ? DEAD_LETTER_CLASS.retriesExhausted : inspected.classification;
   const reason = inspected.ok

@@ -1,15 +1,7 @@
 import { OrderPipelineError } from '@order-pipeline/common';
 
-/** The command line was wrong (unknown option, missing value): the CLI prints usage and exits 2. */
-export class UsageError extends OrderPipelineError {
-  constructor(
-    message: string,
-    /** The subcommand whose usage to print; the general usage when undefined. */
-    readonly command?: string,
-  ) {
-    super(message);
-  }
-}
+// Every command's UsageError (the CLI frame's): kept importable from here for the dlq CLI.
+export { UsageError } from '@order-pipeline/common/cli';
 
 /** `--stage local` was asked for but the local stack's description file is missing or unreadable. */
 export class LocalStackError extends OrderPipelineError {

@@ -1,7 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLogger } from '@order-pipeline/common';
+import { createLogger, storeDirectory, storesTable } from '@order-pipeline/common';
 import { ordersTable } from '@order-pipeline/common/orders-table';
 import { captureAwsClient, inSpan } from '@order-pipeline/common/tracing';
 import type { ArchiveDeps } from './archive';
@@ -30,7 +30,7 @@ export const dependencies = (config: HandlerConfig = readConfig()): HandlerDeps 
   return {
     deadLetters: deadLetterTable(documents, config.deadLettersTable, config.deadLetterRetentionDays),
     orders: ordersTable(documents, config.ordersTable),
-    openStoreIds: config.openStoreIds,
+    stores: storeDirectory(storesTable(documents, config.storesTable)),
     logger: createLogger(SERVICE_NAME),
     metrics: deadLetterMetrics(powertoolsMetrics),
     powertoolsMetrics,

@@ -1,6 +1,7 @@
 import { DEAD_LETTER_CLASS } from '@order-pipeline/common';
 import {
   anOrder,
+  openStores,
   orderRecord,
   orderRecordAttributes,
   sqsRecord,
@@ -8,17 +9,17 @@ import {
 } from '@order-pipeline/common/testing';
 import { describeDeadLetter, isoFromEpochMillis } from '../src/deadLetter';
 
-const OPEN = new Set([7, 8]);
+const OPEN = openStores(7, 8);
 const NOW = new Date('2026-11-22T12:00:00.000Z');
 const SOURCE = 'arn:aws:sqs:eu-west-1:000000000000:order-pipeline-local-orders';
 const DLQ = 'arn:aws:sqs:eu-west-1:000000000000:order-pipeline-local-orders-dlq';
 
 describe('describeDeadLetter()', () => {
-  it('classifies a message without store_id as missing-store-id, keeping the ids it can read', () => {
+  it('classifies a message without store_id as missing-store-id, keeping the ids it can read', async () => {
     const order = anOrder({ storeId: 8 });
     const record = sqsRecord({ body: JSON.stringify(order), messageAttributes: orderRecordAttributes(null) });
 
-    const deadLetter = describeDeadLetter(record, OPEN, NOW);
+    const deadLetter = await describeDeadLetter(record, OPEN, NOW);
 
     expect(deadLetter).toEqual(
       expect.objectContaining({
@@ -45,19 +46,19 @@ describe('describeDeadLetter()', () => {
       orderRecord(anOrder({ storeId: 7 })),
       DEAD_LETTER_CLASS.retriesExhausted,
     ],
-  ])('classifies %s', (_label, record, classification) => {
-    expect(describeDeadLetter(record, OPEN, NOW).classification).toBe(classification);
+  ])('classifies %s', async (_label, record, classification) => {
+    expect((await describeDeadLetter(record, OPEN, NOW)).classification).toBe(classification);
   });
 
-  it('names the source queue from DeadLetterQueueSourceArn, else the queue it was received from', () => {
+  it('names the source queue from DeadLetterQueueSourceArn, else the queue it was received from', async () => {
     const moved = sqsRecord({ eventSourceARN: DLQ, attributes: { DeadLetterQueueSourceArn: SOURCE } });
     const sentStraightToTheDlq = sqsRecord({ eventSourceARN: DLQ });
 
-    expect(describeDeadLetter(moved, OPEN, NOW).sourceQueueArn).toBe(SOURCE);
-    expect(describeDeadLetter(sentStraightToTheDlq, OPEN, NOW).sourceQueueArn).toBe(DLQ);
+    expect((await describeDeadLetter(moved, OPEN, NOW)).sourceQueueArn).toBe(SOURCE);
+    expect((await describeDeadLetter(sentStraightToTheDlq, OPEN, NOW)).sourceQueueArn).toBe(DLQ);
   });
 
-  it('keeps the trace header, its trace id, receive count and times as ISO strings', () => {
+  it('keeps the trace header, its trace id, receive count and times as ISO strings', async () => {
     const record = sqsRecord({
       attributes: {
         ApproximateReceiveCount: '4',
@@ -67,7 +68,7 @@ describe('describeDeadLetter()', () => {
       },
     });
 
-    const deadLetter = describeDeadLetter(record, OPEN, NOW);
+    const deadLetter = await describeDeadLetter(record, OPEN, NOW);
 
     expect(deadLetter).toEqual(
       expect.objectContaining({
@@ -82,7 +83,7 @@ describe('describeDeadLetter()', () => {
     );
   });
 
-  it('reads how often the message was redriven from its redrive_count attribute', () => {
+  it('reads how often the message was redriven from its redrive_count attribute', async () => {
     const order = anOrder();
     const redriven = orderRecord(order, {
       messageAttributes: {
@@ -91,14 +92,14 @@ describe('describeDeadLetter()', () => {
       },
     });
 
-    expect(describeDeadLetter(redriven, OPEN, NOW).redriveCount).toBe(2);
-    expect(describeDeadLetter(orderRecord(order), OPEN, NOW).redriveCount).toBe(0);
+    expect((await describeDeadLetter(redriven, OPEN, NOW)).redriveCount).toBe(2);
+    expect((await describeDeadLetter(orderRecord(order), OPEN, NOW)).redriveCount).toBe(0);
   });
 
-  it('stores no absent field, so the item holds no undefined values', () => {
+  it('stores no absent field, so the item holds no undefined values', async () => {
     const record = sqsRecord({ body: '{oops', attributes: { AWSTraceHeader: undefined } });
 
-    const deadLetter = describeDeadLetter(record, OPEN, NOW);
+    const deadLetter = await describeDeadLetter(record, OPEN, NOW);
 
     expect(Object.values(deadLetter)).not.toContain(undefined);
     expect(deadLetter).not.toHaveProperty('orderId');
@@ -107,7 +108,7 @@ describe('describeDeadLetter()', () => {
 });
 
 describe('isoFromEpochMillis()', () => {
-  it('converts SQS epoch milliseconds and ignores anything else', () => {
+  it('converts SQS epoch milliseconds and ignores anything else', async () => {
     expect(isoFromEpochMillis('0')).toBe('1970-01-01T00:00:00.000Z');
     expect(isoFromEpochMillis(undefined)).toBeUndefined();
     expect(isoFromEpochMillis('')).toBeUndefined();

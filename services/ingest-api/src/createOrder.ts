@@ -1,4 +1,5 @@
 import { type OrderRequest, OrderValidationError, parseOrderRequest } from '@order-pipeline/common';
+import { assertOrdersFor, assertStoreOpen, callerStore } from './caller';
 import { errorDetails, type RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
 import { type ApiEvent, type HttpResponse, jsonResponse, readJsonBody, unavailableResponse } from './http';
@@ -48,19 +49,25 @@ export const readOrderRequest = (input: unknown): OrderRequest => {
 };
 
 /**
- * POST /orders: validates one order, completes it (orderId, createdAt), records its idempotency record
- * (./idempotency.ts) and sends it to the orders queue with its attributes and the span's AWSTraceHeader.
- * 202 once SQS confirmed it (or it was confirmed before: a replay, same answer); 409 when the orderId holds
- * other content; 400/413/415 with nothing sent; 503 with Retry-After when the table or SQS failed (the
- * answer carries the orderId and says how to retry safely).
+ * POST /orders: checks the caller's store (403 when it is closed or the order is another store's, before
+ * anything is recorded), validates one order, completes it (orderId, createdAt), records its idempotency
+ * record (./idempotency.ts) and sends it to the orders queue with its attributes and the span's
+ * AWSTraceHeader. 202 once SQS confirmed it (or it was confirmed before: a replay, same answer); 409 when
+ * the orderId holds other content; 400/403/413/415 with nothing sent; 503 with Retry-After when the
+ * table or SQS failed (the answer carries the orderId and says how to retry safely).
  */
 export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<HttpResponse> =>
   inRequestScope(event, deps, 'POST /orders', async ({ correlationId, headers, span }) => {
+    const caller = callerStore(event);
+    assertStoreOpen(caller);
     const idempotencyKey = readIdempotencyKey(event);
-    const order = prepareOrder(readOrderRequest(readJsonBody(event, MAX_ORDER_BYTES)), {
+    const body = readJsonBody(event, MAX_ORDER_BYTES);
+    assertOrdersFor(caller, [body], () => 'storeId');
+    const order = prepareOrder(readOrderRequest(body), {
       now: deps.now(),
       uuid: deps.uuid,
-      idempotencyKey: idempotencyKey === undefined ? undefined : { key: idempotencyKey },
+      idempotencyKey:
+        idempotencyKey === undefined ? undefined : { storeId: caller.storeId, key: idempotencyKey },
     });
     span.annotate('orderId', order.orderId);
     span.annotate('storeId', order.storeId);

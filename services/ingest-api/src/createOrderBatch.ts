@@ -1,4 +1,5 @@
 import type { FieldIssue, Order } from '@order-pipeline/common';
+import { assertOrdersFor, assertStoreOpen, callerStore } from './caller';
 import { conflictError, RETRY_SAFELY, readOrderRequest } from './createOrder';
 import { errorDetails, type RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
@@ -92,7 +93,8 @@ const prepareCandidates = (
     uuid: () => string;
     correlationId: string;
     traceHeader: string;
-    idempotencyKey: string | undefined;
+    /** The request's Idempotency-Key and the calling store it belongs to. */
+    idempotencyKey: { storeId: number; key: string } | undefined;
   },
 ): Candidate[] => {
   const firstIndexOf = new Map<string, number>();
@@ -102,7 +104,7 @@ const prepareCandidates = (
       order = prepareOrder(readOrderRequest(raw), {
         ...context,
         idempotencyKey:
-          context.idempotencyKey === undefined ? undefined : { key: context.idempotencyKey, index },
+          context.idempotencyKey === undefined ? undefined : { ...context.idempotencyKey, index },
       });
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;
@@ -264,6 +266,8 @@ const sendValid = async (
  * - 202: every order accepted (queued);
  * - 207: some accepted, the others rejected (invalid, duplicate orderId, orderId holding other content
  *   (`order-conflict`), refused by SQS): fix and resend only the rejected ones;
+ * - 403, nothing recorded or sent: the key's store is closed, or any order is for another store (`issues`
+ *   name them);
  * - 400: nothing accepted: a malformed batch (not JSON, no `orders`, empty, over 100), or every order
  *   rejected (`issues` under `orders.<index>`);
  * - 503 + Retry-After: SQS left some orders unconfirmed after bounded retries. The body still lists
@@ -278,15 +282,19 @@ export const createOrderBatch = (
   invocation: Invocation,
 ): Promise<HttpResponse> =>
   inRequestScope(event, deps, 'POST /orders/batch', async ({ correlationId, headers, span }) => {
+    const caller = callerStore(event);
+    assertStoreOpen(caller);
     const idempotencyKey = readIdempotencyKey(event);
     const orders = readBatch(readJsonBody(event, MAX_BATCH_BODY_BYTES));
+    assertOrdersFor(caller, orders, (index) => `orders.${index}.storeId`);
     span.annotate('orderCount', orders.length);
     const candidates = prepareCandidates(orders, {
       now: deps.now(),
       uuid: deps.uuid,
       correlationId,
       traceHeader: span.header(),
-      idempotencyKey,
+      idempotencyKey:
+        idempotencyKey === undefined ? undefined : { storeId: caller.storeId, key: idempotencyKey },
     });
     const { results, outcomes } = await sendValid(candidates, deps, invocation, {
       correlationId,

@@ -1,4 +1,4 @@
-import { requireEnv } from '@order-pipeline/common';
+import { requireEnv } from '@order-pipeline/common/env';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -15,5 +15,11 @@ export const readQueueEnv = (env: Env = process.env) => ({
 /** The orders table's environment, for every function (serverless.yml sets ORDERS_TABLE). */
 export const readTableEnv = (env: Env = process.env) => ({
   tableName: requireEnv('ORDERS_TABLE', env),
+  dynamoEndpoint: optional(env.AWS_ENDPOINT_URL_DYNAMODB),
+});
+
+/** The store authorizer's environment (serverless.yml sets STORES_TABLE). */
+export const readStoresEnv = (env: Env = process.env) => ({
+  tableName: requireEnv('STORES_TABLE', env),
   dynamoEndpoint: optional(env.AWS_ENDPOINT_URL_DYNAMODB),
 });

@@ -10,7 +10,6 @@ export const ERROR_CODE = {
   invalidCorrelationId: 'invalid-correlation-id',
   invalidOrder: 'invalid-order',
   invalidOrderId: 'invalid-order-id',
-  invalidStoreId: 'invalid-store-id',
   invalidIdempotencyKey: 'invalid-idempotency-key',
   orderConflict: 'order-conflict',
   invalidBatch: 'invalid-batch',
@@ -22,6 +21,9 @@ export const ERROR_CODE = {
   queueUnavailable: 'queue-unavailable',
   tableUnavailable: 'table-unavailable',
   orderNotFound: 'order-not-found',
+  storeClosed: 'store-closed',
+  storeMismatch: 'store-mismatch',
+  identityOverride: 'identity-override',
   internal: 'internal-error',
 } as const;
 export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
@@ -29,7 +31,7 @@ export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE];
 /** A request this API refuses (4xx); nothing has been enqueued when it is thrown. */
 export class RequestError extends OrderPipelineError {
   constructor(
-    readonly status: 400 | 404 | 409 | 413 | 415,
+    readonly status: 400 | 403 | 404 | 409 | 413 | 415,
     readonly code: ErrorCode,
     message: string,
     readonly issues?: readonly FieldIssue[],
@@ -37,3 +39,6 @@ export class RequestError extends OrderPipelineError {
     super(message);
   }
 }
+
+/** A request reached a function without the store authorizer's answer: the API is misconfigured (a 500). */
+export class CallerIdentityError extends OrderPipelineError {}

@@ -1,10 +1,10 @@
 import { ORDER_ID_PATTERN, ORDER_STATUS, type OrderStatus } from '@order-pipeline/common';
 import type { OrdersTable, StoredOrder } from '@order-pipeline/common/orders-table';
+import { callerStore } from './caller';
 import { errorDetails, type RuntimeDeps } from './deps';
 import { ERROR_CODE, RequestError } from './errors';
 import { type ApiEvent, errorBody, type HttpResponse, jsonResponse, unavailableResponse } from './http';
 import { inRequestScope } from './requestScope';
-import { readStoreId } from './storeId';
 
 export interface GetOrderDeps extends RuntimeDeps {
   orders: Pick<OrdersTable, 'get'>;
@@ -46,13 +46,16 @@ export const toOrderView = (stored: StoredOrder): OrderView => {
 
 /**
  * GET /orders/{orderId}: 200 with the order's status: ACCEPTED (recorded by ingest, not processed yet: no
- * `order` field), PROCESSED (with the order as stored) or DEAD_LETTERED (with why); 404 when the store has
- * no such order, 400 for an id no order can have. Orders are keyed by `(storeId, orderId)`.
+ * `order` field), PROCESSED (with the order as stored) or DEAD_LETTERED (with why); 404 when the calling
+ * store has no such order (never sent, or another store's: answered exactly alike, so that a key learns
+ * nothing of other stores), 400 for an id no order can have. Orders are keyed by `(storeId, orderId)`;
+ * the store is the one whose API key made the request.
  * The customer's data is answered as stored to the store that authenticated with its API key; it is
  * never logged.
  */
 export const getOrder = (event: ApiEvent, deps: GetOrderDeps): Promise<HttpResponse> =>
   inRequestScope(event, deps, 'GET /orders/{orderId}', async ({ correlationId, headers, span }) => {
+    const { storeId } = callerStore(event);
     const orderId = event.pathParameters?.orderId ?? '';
     if (!ORDER_ID_PATTERN.test(orderId)) {
       throw new RequestError(
@@ -61,7 +64,6 @@ export const getOrder = (event: ApiEvent, deps: GetOrderDeps): Promise<HttpRespo
         'orderId must be 1-64 letters, digits, _ or -, starting alphanumeric',
       );
     }
-    const storeId = readStoreId(event);
     span.annotate('orderId', orderId);
     span.annotate('storeId', storeId);
     let item: StoredOrder | undefined;

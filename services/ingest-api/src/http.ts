@@ -1,6 +1,7 @@
 import { CORRELATION_ID_PATTERN, containsPersonalData, type FieldIssue } from '@order-pipeline/common';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERROR_CODE, type ErrorCode, RequestError } from './errors';
+import { headerValue } from './headers';
 import { RETRY_AFTER_SECONDS } from './limits';
 import { decodeUtf8, firstDuplicateKey } from './strictJson';
 
@@ -9,21 +10,14 @@ export type HttpResponse = APIGatewayProxyResult & { headers: Record<string, str
 /** The parts of a REST API (payload v1) proxy event this API reads. */
 export type ApiEvent = Pick<
   APIGatewayProxyEvent,
-  'headers' | 'body' | 'isBase64Encoded' | 'pathParameters' | 'queryStringParameters'
+  'headers' | 'body' | 'isBase64Encoded' | 'pathParameters' | 'requestContext'
 >;
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 /** The X-Ray header API Gateway (or a client) passes on. */
 export const TRACE_HEADER_NAME = 'x-amzn-trace-id';
 
-/** REST API events keep the client's header casing; HTTP header names are case-insensitive. */
-export const headerValue = (headers: ApiEvent['headers'] | null, name: string): string | undefined => {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers ?? {})) {
-    if (key.toLowerCase() === wanted) return value;
-  }
-  return undefined;
-};
+export { headerValue };
 
 /**
  * The caller's `x-correlation-id`, or a new one. A malformed one, or one that carries personal data

@@ -31,15 +31,18 @@ export const newOrderId = (uuid: string): string => `ord-${uuid}`;
 export interface Assignment {
   now: Date;
   uuid: () => string;
-  /** The request's Idempotency-Key, and the order's index when it is part of a batch. */
-  idempotencyKey?: { key: string; index?: number } | undefined;
+  /**
+   * The request's Idempotency-Key, the calling store it belongs to (from the API key, not the body: a
+   * key names orders of its own store only) and the order's index when it is part of a batch.
+   */
+  idempotencyKey?: { storeId: number; key: string; index?: number } | undefined;
 }
 
 const assignedOrderId = (request: OrderRequest, assign: Assignment): string => {
   if (request.orderId !== undefined) return request.orderId;
   const { idempotencyKey } = assign;
   if (idempotencyKey === undefined) return newOrderId(assign.uuid());
-  return orderIdFromIdempotencyKey(request.storeId, idempotencyKey.key, idempotencyKey.index);
+  return orderIdFromIdempotencyKey(idempotencyKey.storeId, idempotencyKey.key, idempotencyKey.index);
 };
 
 /**

@@ -99,7 +99,14 @@ describe('createOrder()', () => {
     const { deps, spans } = setup();
     const order = anOrder({ storeId: 12 });
 
-    await createOrder(restApiEvent({ body: order, headers: { 'X-Amzn-Trace-Id': TRACE_HEADER } }), deps);
+    await createOrder(
+      restApiEvent({
+        body: order,
+        headers: { 'X-Amzn-Trace-Id': TRACE_HEADER },
+        store: { storeId: 12, status: 'open' },
+      }),
+      deps,
+    );
 
     expect(spans).toHaveLength(1);
     expect(spans[0]?.options).toEqual(
@@ -402,7 +409,11 @@ describe('createOrder()', () => {
       const post = async (key: string, storeId: number) =>
         parseBody<OrderAccepted>(
           await createOrder(
-            restApiEvent({ body: orderRequest({ storeId }), headers: { 'Idempotency-Key': key } }),
+            restApiEvent({
+              body: orderRequest({ storeId }),
+              headers: { 'Idempotency-Key': key },
+              store: { storeId, status: 'open' },
+            }),
             deps,
           ),
         ).orderId;
@@ -441,5 +452,34 @@ describe('createOrder()', () => {
       expect(parseBody<ErrorAnswer>(response).error.code).toBe('invalid-idempotency-key');
       expect(sent).toEqual([]);
     });
+  });
+
+  it("refuses an order for another store than the key's with 403, recording and sending nothing", async () => {
+    const { deps, sent, orders } = setup();
+
+    const response = await createOrder(restApiEvent({ body: anOrder({ storeId: 8 }) }), deps);
+
+    expect(response.statusCode).toBe(403);
+    expect(parseBody<ErrorAnswer>(response).error).toEqual({
+      code: 'store-mismatch',
+      message: 'this API key belongs to store 7; it cannot send orders for another store',
+      issues: [{ path: 'storeId', message: "must be 7, the key's store" }],
+    });
+    expect(sent).toEqual([]);
+    expect(orders.calls).toEqual([]);
+  });
+
+  it('refuses an order from a closed store with 403 store-closed, recording and sending nothing', async () => {
+    const { deps, sent, orders } = setup();
+
+    const response = await createOrder(
+      restApiEvent({ body: anOrder({ storeId: 9 }), store: { storeId: 9, status: 'closed' } }),
+      deps,
+    );
+
+    expect(response.statusCode).toBe(403);
+    expect(parseBody<ErrorAnswer>(response).error.code).toBe('store-closed');
+    expect(sent).toEqual([]);
+    expect(orders.calls).toEqual([]);
   });
 });

@@ -361,4 +361,36 @@ describe('createOrderBatch()', () => {
       expect(batchCalls).toEqual([]);
     });
   });
+
+  it('refuses the whole batch with 403 when any order is for another store, recording and sending nothing', async () => {
+    const { deps, invocation, batchCalls, orders: table } = setup();
+    const orders = [anOrder({ storeId: 7 }), anOrder({ storeId: 8 }), anOrder({ storeId: 7 })];
+
+    const response = await createOrderBatch(batchEvent(orders), deps, invocation);
+
+    expect(response.statusCode).toBe(403);
+    expect(parseBody<ErrorAnswer>(response).error).toEqual(
+      expect.objectContaining({
+        code: 'store-mismatch',
+        issues: [{ path: 'orders.1.storeId', message: "must be 7, the key's store" }],
+      }),
+    );
+    expect(batchCalls).toEqual([]);
+    expect(table.calls).toEqual([]);
+  });
+
+  it('refuses a batch from a closed store with 403 store-closed, recording and sending nothing', async () => {
+    const { deps, invocation, batchCalls, orders } = setup();
+
+    const response = await createOrderBatch(
+      batchEvent([anOrder({ storeId: 9 })], { store: { storeId: 9, status: 'closed' } }),
+      deps,
+      invocation,
+    );
+
+    expect(response.statusCode).toBe(403);
+    expect(parseBody<ErrorAnswer>(response).error.code).toBe('store-closed');
+    expect(batchCalls).toEqual([]);
+    expect(orders.calls).toEqual([]);
+  });
 });

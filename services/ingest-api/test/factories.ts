@@ -16,7 +16,20 @@ export interface EventOverrides {
   pathParameters?: Record<string, string>;
   queryStringParameters?: Record<string, string>;
   isBase64Encoded?: boolean;
+  /** The store the authorizer found for the key (store 7, open, by default); null: no authorizer context. */
+  store?: { storeId: number; status: 'open' | 'closed' } | null;
 }
+
+/** `requestContext.authorizer` as API Gateway fills it from the store authorizer's answer. */
+export const authorizerContext = (store: EventOverrides['store']) =>
+  store === null
+    ? null
+    : {
+        principalId: `store-${store?.storeId ?? 7}`,
+        storeId: String(store?.storeId ?? 7),
+        storeStatus: store?.status ?? 'open',
+        integrationLatency: 12,
+      };
 
 /** A REST API (payload format 1.0) Lambda proxy event, as API Gateway sends it for `http` events. */
 export const restApiEvent = (overrides: EventOverrides = {}): APIGatewayProxyEvent => {
@@ -46,7 +59,7 @@ export const restApiEvent = (overrides: EventOverrides = {}): APIGatewayProxyEve
     requestContext: {
       accountId: '000000000000',
       apiId: 'test-api',
-      authorizer: null,
+      authorizer: authorizerContext(overrides.store),
       protocol: 'HTTP/1.1',
       httpMethod: method,
       path: `/test${path}`,
@@ -87,8 +100,6 @@ export const getEvent = (orderId: string, overrides: EventOverrides = {}): APIGa
     path: `/orders/${orderId}`,
     resource: '/orders/{orderId}',
     pathParameters: { orderId },
-    // The store whose order is read (GET's storeId query parameter).
-    queryStringParameters: { storeId: '7' },
     headers: {},
     ...overrides,
   });

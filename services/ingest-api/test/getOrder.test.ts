@@ -118,23 +118,55 @@ describe('getOrder()', () => {
     );
   });
 
-  it('reads the order of the given store only: another store’s order with the same id is not found', async () => {
+  it("reads with the caller's store, and answers another store's order exactly as a missing one", async () => {
     const item = storedOrder({ storeId: 8 });
     const { deps, reads } = setup([item]);
 
-    const response = await getOrder(getEvent(item.orderId), deps);
+    const foreign = await getOrder(getEvent(item.orderId, { store: { storeId: 7, status: 'open' } }), deps);
+    const missing = await getOrder(getEvent('ord-unknown'), deps);
+
+    expect(reads()).toEqual([
+      { storeId: 7, orderId: item.orderId },
+      { storeId: 7, orderId: 'ord-unknown' },
+    ]);
+    expect(foreign.statusCode).toBe(404);
+    expect(parseBody(foreign)).toEqual({
+      error: { code: 'order-not-found', message: `there is no order ${item.orderId}` },
+    });
+    expect(Object.keys(parseBody<ErrorAnswer>(foreign).error)).toEqual(
+      Object.keys(parseBody<ErrorAnswer>(missing).error),
+    );
+  });
+
+  it('ignores a storeId query parameter: only the key names the store', async () => {
+    const item = storedOrder({ storeId: 8 });
+    const { deps, reads } = setup([item]);
+
+    const response = await getOrder(
+      getEvent(item.orderId, { queryStringParameters: { storeId: '8' } }),
+      deps,
+    );
 
     expect(response.statusCode).toBe(404);
     expect(reads()).toEqual([{ storeId: 7, orderId: item.orderId }]);
   });
 
-  it('answers 400 without reading the table when no store is named', async () => {
+  it("answers a closed store's own orders", async () => {
+    const item = storedOrder({ storeId: 9 });
+    const { deps } = setup([item]);
+
+    const response = await getOrder(
+      getEvent(item.orderId, { store: { storeId: 9, status: 'closed' } }),
+      deps,
+    );
+
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('fails as a server error when no authorizer named the store', async () => {
     const { deps, reads } = setup([]);
 
-    const response = await getOrder(getEvent('ord-1', { queryStringParameters: {} }), deps);
-
-    expect(response.statusCode).toBe(400);
-    expect(parseBody<ErrorAnswer>(response).error.code).toBe('invalid-store-id');
+    await expect(getOrder(getEvent('ord-1', { store: null }), deps)).rejects.toThrow('no store identity');
     expect(reads()).toEqual([]);
   });
 });

@@ -11,7 +11,13 @@ import { ORDER_CONTENT_TYPE, ORDER_STATUS, parseOrder } from '@order-pipeline/co
 import { anOrder, TRACE_HEADER } from '@order-pipeline/common/testing';
 import { parseTraceHeader, setDaemonAddress } from '@order-pipeline/common/tracing';
 import { type LocalAws, startLocalAws } from '@order-pipeline/local-aws';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
 import type { OrderAccepted } from '../src/createOrder';
 import type { BatchReport } from '../src/createOrderBatch';
 import { batchEvent, getEvent, lambdaContext, orderRequest, restApiEvent } from './factories';
@@ -35,6 +41,10 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
   const segments: SegmentDocument[] = [];
   const savedEnv = { ...process.env };
   let handlers: { createOrder: Handler; createOrderBatch: Handler; getOrder: Handler };
+  let authorize: (
+    event: APIGatewayRequestAuthorizerEvent,
+    context: Context,
+  ) => Promise<APIGatewayAuthorizerResult>;
   let queueUrl: string;
 
   beforeAll(async () => {
@@ -52,6 +62,7 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
     Object.assign(process.env, local.env, {
       ORDERS_QUEUE_URL: queueUrl,
       ORDERS_TABLE: local.tables.OrdersTable,
+      STORES_TABLE: local.tables.StoresTable,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
     handlers = {
@@ -59,6 +70,7 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
       createOrderBatch: (await import('../src/handlers/createOrderBatch')).handler,
       getOrder: (await import('../src/handlers/getOrder')).handler,
     };
+    authorize = (await import('../src/handlers/authorizeStore')).handler;
   }, 60_000);
 
   afterAll(async () => {
@@ -128,7 +140,11 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
 
     const response = await invoke(
       handlers.createOrder,
-      restApiEvent({ body: order, headers: { 'X-Correlation-Id': 'it-single-1' } }),
+      restApiEvent({
+        body: order,
+        headers: { 'X-Correlation-Id': 'it-single-1' },
+        store: { storeId: 4, status: 'open' },
+      }),
     );
 
     expect(response.statusCode).toBe(202);
@@ -178,7 +194,7 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
   });
 
   it('POST /orders/batch puts every order on the queue, answering the messageId of each', async () => {
-    const orders = Array.from({ length: 12 }, (_, index) => anOrder({ storeId: index + 1 }));
+    const orders = Array.from({ length: 12 }, () => anOrder());
 
     const response = await invoke(handlers.createOrderBatch, batchEvent(orders));
 
@@ -195,10 +211,7 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
         orderId: order.orderId,
         messageId: message?.MessageId,
       });
-      expect(message?.MessageAttributes?.store_id).toEqual({
-        DataType: 'Number',
-        StringValue: String(index + 1),
-      });
+      expect(message?.MessageAttributes?.store_id).toEqual({ DataType: 'Number', StringValue: '7' });
       expect(message?.MessageAttributes?.correlation_id?.StringValue).toBe(report.correlationId);
       expect(message?.MessageAttributes?.producer?.StringValue).toBe('ingest-api');
       expect(parseTraceHeader(message?.Attributes?.AWSTraceHeader ?? '').root).toBe(report.traceId);
@@ -235,7 +248,7 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
         400,
       ],
       ['an empty batch', 'createOrderBatch', batchEvent([]), 400],
-      ['a batch of invalid orders only', 'createOrderBatch', batchEvent([{ storeId: 1 }, 'order']), 400],
+      ['a batch of invalid orders only', 'createOrderBatch', batchEvent([{ storeId: 7 }, 'order']), 400],
     ];
 
     it.each(cases)('%s', async (_name, route, event, status) => {
@@ -284,18 +297,16 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
   });
 
   it('POST /orders records the order before sending it: a replay is answered alike, other content is 409, GET says ACCEPTED', async () => {
+    const store = { storeId: 5, status: 'open' } as const;
     const order = anOrder({ storeId: 5 });
 
-    const first = await invoke(handlers.createOrder, restApiEvent({ body: order }));
-    const replay = await invoke(handlers.createOrder, restApiEvent({ body: order }));
+    const first = await invoke(handlers.createOrder, restApiEvent({ body: order, store }));
+    const replay = await invoke(handlers.createOrder, restApiEvent({ body: order, store }));
     const conflict = await invoke(
       handlers.createOrder,
-      restApiEvent({ body: { ...order, currency: 'USD' } }),
+      restApiEvent({ body: { ...order, currency: 'USD' }, store }),
     );
-    const status = await invoke(
-      handlers.getOrder,
-      getEvent(order.orderId, { queryStringParameters: { storeId: '5' } }),
-    );
+    const status = await invoke(handlers.getOrder, getEvent(order.orderId, { store }));
 
     expect(first.statusCode).toBe(202);
     expect(replay.statusCode).toBe(202);
@@ -308,5 +319,57 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
     );
     expect(await takeMessages(1)).toHaveLength(1);
     await expectQueueEmpty();
+  });
+
+  describe('the store authorizer, reading the registry the local stack seeds', () => {
+    const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:000000000000:api/local/POST/orders';
+    const authorizerEvent = (headers: Record<string, string>) =>
+      ({ type: 'REQUEST', methodArn: METHOD_ARN, headers }) as unknown as APIGatewayRequestAuthorizerEvent;
+    const keyOf = (storeId: number) => local.stores.find((store) => store.storeId === storeId)?.apiKey ?? '';
+
+    it.each([
+      [7, 'open'],
+      [8, 'open'],
+      [9, 'closed'],
+    ])('names store %i (%s) for its own key', async (storeId, status) => {
+      const result = await authorize(authorizerEvent({ 'x-api-key': keyOf(storeId) }), lambdaContext());
+
+      expect(result.policyDocument.Statement[0]).toEqual(expect.objectContaining({ Effect: 'Allow' }));
+      expect(result.context).toEqual({ storeId: String(storeId), storeStatus: status });
+    });
+
+    it('denies a key the registry does not hold', async () => {
+      const result = await authorize(
+        authorizerEvent({ 'x-api-key': 'local-store-42-key-0123456789abcdef' }),
+        lambdaContext(),
+      );
+
+      expect(result.policyDocument.Statement[0]).toEqual(expect.objectContaining({ Effect: 'Deny' }));
+    });
+  });
+
+  it("GET /orders/{orderId} answers another store's order as a missing one", async () => {
+    const order = anOrder({ storeId: 8 });
+    await DynamoDBDocumentClient.from(local.dynamo).send(
+      new PutCommand({
+        TableName: local.tables.OrdersTable,
+        Item: { orderId: order.orderId, status: ORDER_STATUS.processed, storeId: 8, order },
+      }),
+    );
+
+    const foreign = await invoke(
+      handlers.getOrder,
+      getEvent(order.orderId, { store: { storeId: 7, status: 'open' } }),
+    );
+    const own = await invoke(
+      handlers.getOrder,
+      getEvent(order.orderId, { store: { storeId: 8, status: 'open' } }),
+    );
+
+    expect(foreign.statusCode).toBe(404);
+    expect(JSON.parse(foreign.body)).toEqual({
+      error: { code: 'order-not-found', message: `there is no order ${order.orderId}` },
+    });
+    expect(own.statusCode).toBe(200);
   });
 });

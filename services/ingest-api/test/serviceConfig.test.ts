@@ -18,6 +18,7 @@ const statementsOf = (config: ServiceConfig, roleId: string): Statement[] => {
 };
 
 const ROLES = {
+  authorizeStore: 'AuthorizeStoreRole',
   createOrder: 'CreateOrderRole',
   createOrderBatch: 'CreateOrderBatchRole',
   getOrder: 'GetOrderRole',
@@ -65,30 +66,30 @@ describe('ingest-api serverless.yml', () => {
     expect(local.functions.getOrder?.environment?.ORDERS_TABLE).toBe(
       consumer.resources?.Resources?.OrdersTable?.Properties?.TableName,
     );
-    expect(asRecord(asRecord(local.provider).apiGateway).apiKeys).toEqual([
-      { name: 'order-pipeline-local-stores', value: 'local-dev-key-0123456789abcdef' },
-    ]);
+    expect(local.functions.authorizeStore?.environment?.STORES_TABLE).toBe(
+      consumer.resources?.Resources?.StoresTable?.Properties?.TableName,
+    );
+    // No key list: the store authorizer, reading the registry, is the only key check locally.
+    expect(asRecord(asRecord(local.provider).apiGateway).apiKeys).toBeUndefined();
   });
 
   it("imports the queue and the table from order-consumer's exports on a deployed stage", () => {
     const exported = Object.values(consumer.resources?.Outputs ?? {}).map((output) =>
       String(asRecord(asRecord(output).Export).Name).replace('order-pipeline-local-', 'order-pipeline-prod-'),
     );
-    const imported = [
-      prod.functions.createOrder?.environment?.ORDERS_QUEUE_URL,
-      prod.functions.createOrderBatch?.environment?.ORDERS_QUEUE_URL,
-      prod.functions.createOrder?.environment?.ORDERS_TABLE,
-      prod.functions.createOrderBatch?.environment?.ORDERS_TABLE,
-      prod.functions.getOrder?.environment?.ORDERS_TABLE,
+    // Every Fn::ImportValue of the functions' environments and the roles' resources (the authorizer's
+    // inside an Fn::Join: the index of the imported table).
+    const importedNames = [
+      ...Object.values(prod.functions).map((fn) => fn.environment),
       ...Object.values(ROLES).flatMap((role) =>
         statementsOf(prod, role).map((statement) => statement.Resource),
       ),
-    ]
-      .map((value) => asRecord(value)['Fn::ImportValue'])
-      .filter((name) => name !== undefined);
+    ].flatMap((value) =>
+      [...JSON.stringify(value ?? null).matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map((match) => match[1]),
+    );
 
-    expect(imported).toHaveLength(10);
-    for (const name of imported) expect(exported).toContain(name);
+    expect(importedNames).toHaveLength(12);
+    for (const name of importedNames) expect(exported).toContain(name);
   });
 
   it('gives each function only the data permissions it needs, and no wildcard but X-Ray', () => {
@@ -109,6 +110,18 @@ describe('ingest-api serverless.yml', () => {
     expect(dataStatements(ROLES.getOrder)).toEqual([
       { Action: 'dynamodb:GetItem', Resource: { 'Fn::ImportValue': 'order-pipeline-prod-OrdersTableArn' } },
     ]);
+    // The authorizer queries the registry's key index, and nothing else of it.
+    expect(dataStatements(ROLES.authorizeStore)).toEqual([
+      {
+        Action: 'dynamodb:Query',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [{ 'Fn::ImportValue': 'order-pipeline-prod-StoresTableArn' }, '/index/byApiKeyHash'],
+          ],
+        },
+      },
+    ]);
     for (const role of Object.values(ROLES)) {
       for (const statement of statementsOf(prod, role)) {
         expect([statement.Action].flat()).not.toContain('*');
@@ -120,15 +133,19 @@ describe('ingest-api serverless.yml', () => {
     }
   });
 
-  it('requires the API key on every route, throttles it, and fixes no key value on a deployed stage', () => {
+  it("puts every route behind the store authorizer and the authorizer's key, throttled per key, with no fixed key", () => {
     const apiGateway = asRecord(asRecord(prod.provider).apiGateway);
     const events = Object.values(prod.functions).flatMap((fn) => fn.events ?? []);
 
     expect(events).toHaveLength(3);
-    for (const event of events) expect(asRecord(asRecord(event).http).private).toBe(true);
-    expect(apiGateway.apiKeys).toEqual([
-      { name: 'order-pipeline-prod-stores', description: expect.any(String) },
-    ]);
+    for (const event of events) {
+      const http = asRecord(asRecord(event).http);
+      expect(http.private).toBe(true);
+      expect(http.authorizer).toEqual({ name: 'authorizeStore', type: 'request', resultTtlInSeconds: 0 });
+    }
+    expect(apiGateway.apiKeySourceType).toBe('AUTHORIZER');
+    // Keys are per store, created by `pnpm stores add`: none is part of the stack.
+    expect(apiGateway.apiKeys).toBeUndefined();
     expect(apiGateway.usagePlan).toEqual({
       throttle: { rateLimit: expect.any(Number), burstLimit: expect.any(Number) },
       quota: { limit: expect.any(Number), period: expect.stringMatching(/^(DAY|WEEK|MONTH)$/) },

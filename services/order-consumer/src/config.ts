@@ -1,4 +1,4 @@
-import { ConfigurationError, intEnv, intListEnv, requireEnv } from '@order-pipeline/common';
+import { ConfigurationError, intEnv, requireEnv } from '@order-pipeline/common';
 import type { BackoffPolicy } from './backoff';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -8,7 +8,8 @@ export const SERVICE_NAME = 'order-consumer';
 /** Everything the consumer reads from its environment, read once at cold start. */
 export interface ConsumerConfig {
   ordersTable: string;
-  openStoreIds: ReadonlySet<number>;
+  /** The stores registry: whether a store is open. */
+  storesTable: string;
   backoff: BackoffPolicy;
   metricsNamespace: string;
   /** The embedded SQS / DynamoDB on the local stage; undefined on AWS. */
@@ -67,7 +68,7 @@ export const readConfig = (env: Env = process.env): ConsumerConfig => {
   const chaosFaults = readChaosFaults(env);
   return {
     ordersTable: requireEnv('ORDERS_TABLE', env),
-    openStoreIds: new Set(intListEnv('OPEN_STORE_IDS', env)),
+    storesTable: requireEnv('STORES_TABLE', env),
     backoff: {
       baseSeconds: intEnv('BACKOFF_BASE_SECONDS', 2, env),
       maxSeconds: intEnv('BACKOFF_MAX_SECONDS', 300, env),

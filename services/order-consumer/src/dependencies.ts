@@ -2,7 +2,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createLogger } from '@order-pipeline/common';
+import { createLogger, storeDirectory, storesTable } from '@order-pipeline/common';
 import { ordersTable } from '@order-pipeline/common/orders-table';
 import { captureAwsClient, inSpan } from '@order-pipeline/common/tracing';
 import type { HandlerDependencies } from './batchHandler';
@@ -25,7 +25,7 @@ export const createDependencies = (config: ConsumerConfig): HandlerDependencies 
   });
   const sqs = captureAwsClient(new SQSClient(endpointOf(config.sqsEndpoint)));
   return {
-    openStoreIds: config.openStoreIds,
+    stores: storeDirectory(storesTable(documents, config.storesTable)),
     backoff: config.backoff,
     store: ordersTable(documents, config.ordersTable),
     visibility: createVisibilityChanger(sqs, config.sqsEndpoint),

@@ -5,6 +5,7 @@ import {
   type InspectedMessage,
   inspectOrderMessage,
   orderFingerprint,
+  type StoreDirectory,
   safeCorrelationId,
   safeOrderId,
   toError,
@@ -83,7 +84,8 @@ export interface OutcomeMetrics {
 
 /** Everything processRecord touches outside itself, so that tests pass plain fakes. */
 export interface RecordDependencies {
-  openStoreIds: ReadonlySet<number>;
+  /** The stores registry (cached per execution environment): whether a store is open. */
+  stores: StoreDirectory;
   backoff: BackoffPolicy;
   store: Pick<OrdersTable, 'putProcessed'>;
   visibility: VisibilityChanger;
@@ -129,9 +131,9 @@ const describeRecord = (record: SQSRecord, inspection: Inspection): RecordLogFie
   return fields;
 };
 
-const inspect = (record: SQSRecord, openStoreIds: ReadonlySet<number>): Inspection => {
+const inspect = async (record: SQSRecord, stores: StoreDirectory): Promise<Inspection> => {
   try {
-    return inspectOrderMessage(record, openStoreIds);
+    return await inspectOrderMessage(record, stores);
   } catch (unexpected) {
     return { ok: false, unexpected };
   }
@@ -266,7 +268,7 @@ const reportFailure = async (
  * inside a trace span that continues the producer's trace.
  */
 export const processRecord = async (record: SQSRecord, deps: RecordDependencies): Promise<SuccessOutcome> => {
-  const inspection = inspect(record, deps.openStoreIds);
+  const inspection = await inspect(record, deps.stores);
   const fields = describeRecord(record, inspection);
   const span = {
     name: SERVICE_NAME,

@@ -3,15 +3,15 @@ import { readConfig } from '../src/config';
 
 const baseEnv = {
   ORDERS_TABLE: 'order-pipeline-test-orders',
-  OPEN_STORE_IDS: '1, 2,3',
+  STORES_TABLE: 'order-pipeline-test-stores',
   POWERTOOLS_METRICS_NAMESPACE: 'OrderPipeline',
 };
 
 describe('readConfig()', () => {
-  it('reads the table, the open stores and the metrics namespace, with default back-off and no endpoints', () => {
+  it('reads the orders and stores tables and the metrics namespace, with default back-off and no endpoints', () => {
     expect(readConfig(baseEnv)).toEqual({
       ordersTable: 'order-pipeline-test-orders',
-      openStoreIds: new Set([1, 2, 3]),
+      storesTable: 'order-pipeline-test-stores',
       backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
       metricsNamespace: 'OrderPipeline',
       sqsEndpoint: undefined,
@@ -36,7 +36,7 @@ describe('readConfig()', () => {
     expect(config.dynamoEndpoint).toBe('http://127.0.0.1:8000');
   });
 
-  it.each(['ORDERS_TABLE', 'OPEN_STORE_IDS', 'POWERTOOLS_METRICS_NAMESPACE'])(
+  it.each(['ORDERS_TABLE', 'STORES_TABLE', 'POWERTOOLS_METRICS_NAMESPACE'])(
     'fails fast naming %s when it is missing',
     (name) => {
       const env: Record<string, string> = { ...baseEnv };

@@ -61,6 +61,7 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
       ...Object.fromEntries(Object.entries(functionEnv).map(([name, value]) => [name, String(value)])),
       ...local.env,
       ORDERS_TABLE: local.tables.OrdersTable ?? '',
+      STORES_TABLE: local.tables.StoresTable ?? '',
     });
 
     daemon = createSocket('udp4');

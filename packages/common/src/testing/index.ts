@@ -11,3 +11,4 @@ export {
 export { FakeOrdersTable } from './fakeOrdersTable';
 export { lambdaContext, lambdaRecordFromMessage } from './lambdaRecord';
 export { type Random, seeded } from './random';
+export { aStore, openStores } from './stores';

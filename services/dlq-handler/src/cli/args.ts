@@ -1,5 +1,6 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { DEAD_LETTER_CLASS, type DeadLetterClass, toError } from '@order-pipeline/common';
+import { parseArgs } from 'node:util';
+import { DEAD_LETTER_CLASS, type DeadLetterClass } from '@order-pipeline/common';
+import { type CommandTarget, strictParse } from '@order-pipeline/common/cli';
 import { DEAD_LETTER_STATUS, type DeadLetterStatus } from '../deadLetter';
 import { UsageError } from '../errors';
 import type { ListFilter } from './list';
@@ -9,10 +10,7 @@ import { LOCAL_STAGE } from './stage';
 export const COMMANDS = ['list', 'show', 'redrive'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-interface Target {
-  stage: string;
-  region: string | undefined;
-}
+type Target = CommandTarget;
 
 export type ParsedCommand =
   | { kind: 'help'; command?: CommandName }
@@ -99,17 +97,6 @@ const findCommand = (argv: readonly string[]): string | undefined => {
     allowPositionals: true,
   });
   return positionals[0];
-};
-
-type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
-
-const strictParse = <O extends OptionsConfig>(argv: readonly string[], options: O, command: CommandName) => {
-  try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
-  } catch (error) {
-    // parseArgs' messages name the option ("Unknown option '--x'"); keep them, add the usage.
-    throw new UsageError(toError(error).message, command);
-  }
 };
 
 const redriveSelection = (values: {

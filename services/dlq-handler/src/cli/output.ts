@@ -1,23 +1,2 @@
-/** Where a command writes: results on `out`, diagnostics on `err` (so `--json` output stays pipeable). */
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-export const consoleOutput: Output = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
-/** A plain text table: one header row, columns padded to their widest cell. */
-export const formatTable = (headers: readonly string[], rows: readonly (readonly string[])[]): string[] => {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)];
-};
+// The shared CLI frame's output and table (also `pnpm stores`'s).
+export { consoleOutput, formatTable, type Output } from '@order-pipeline/common/cli';

@@ -1,6 +1,6 @@
 import { toError } from '@order-pipeline/common';
-import { UsageError } from '../errors';
-import { COMMANDS, type CommandName, parseCommand } from './args';
+import { describeFailure as describeCliFailure, EXIT, parseOrAnswer } from '@order-pipeline/common/cli';
+import { COMMANDS, parseCommand } from './args';
 import type { CommandClients } from './clients';
 import { listCommand } from './list';
 import type { Output } from './output';
@@ -9,7 +9,7 @@ import { showCommand } from './show';
 import { resolveStage, type StageTarget } from './stage';
 import { usage } from './usage';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export { EXIT };
 
 export interface CliDeps {
   output: Output;
@@ -20,37 +20,20 @@ export interface CliDeps {
   now?: () => Date;
 }
 
-const isCommand = (value: string | undefined): value is CommandName =>
-  (COMMANDS as readonly string[]).includes(value ?? '');
-
-/** An error's message, with a hint when the embedded services of the local stack do not answer. */
-const describeFailure = (error: Error, target: StageTarget | undefined): string => {
-  const code = (error as { code?: unknown }).code;
-  if (target?.local && (code === 'ECONNREFUSED' || error.message.includes('ECONNREFUSED'))) {
-    return `cannot reach the local stack (${target.local.dynamoEndpoint}, ${target.local.sqsEndpoint}): is \`pnpm start\` still running?`;
-  }
-  if (error.name === 'CredentialsProviderError') {
-    return `${error.message}: stage ${target?.stage ?? '?'} uses the AWS default credential chain (AWS_PROFILE, environment variables, SSO, instance role)`;
-  }
-  return error.message;
-};
+const describeFailure = (error: Error, target: StageTarget | undefined): string =>
+  describeCliFailure(
+    error,
+    target && {
+      stage: target.stage,
+      ...(target.local ? { localEndpoints: [target.local.dynamoEndpoint, target.local.sqsEndpoint] } : {}),
+    },
+  );
 
 /** Runs `pnpm dlq <argv>` and answers the exit code; everything it touches comes from `deps`. */
 export const runCli = async (argv: readonly string[], deps: CliDeps): Promise<number> => {
   const { output } = deps;
-  let parsed: ReturnType<typeof parseCommand>;
-  try {
-    parsed = parseCommand(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    output.err(`error: ${error.message}\n`);
-    output.err(usage(isCommand(error.command) ? error.command : undefined));
-    return EXIT.usage;
-  }
-  if (parsed.kind === 'help') {
-    output.out(usage(parsed.command));
-    return EXIT.ok;
-  }
+  const parsed = parseOrAnswer(argv, parseCommand, COMMANDS, usage, output);
+  if (typeof parsed === 'number') return parsed;
 
   let target: StageTarget | undefined;
   let clients: CommandClients | undefined;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,9 +15,20 @@ import {
   type Order,
   type OutgoingAttributes,
 } from '@order-pipeline/common';
-import { anOrder, lambdaContext, lambdaRecordFromMessage, sqsEvent } from '@order-pipeline/common/testing';
+import {
+  anOrder,
+  lambdaContext,
+  lambdaRecordFromMessage,
+  openStores,
+  sqsEvent,
+} from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
-import { type LocalAws, type ProvisionedQueue, startLocalAws } from '@order-pipeline/local-aws';
+import {
+  type LocalAws,
+  type ProvisionedQueue,
+  startLocalAws,
+  writeTestStackFile,
+} from '@order-pipeline/local-aws';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { buildHandler } from '../../src/buildHandler';
 import { connect } from '../../src/cli/clients';
@@ -52,7 +63,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
     Object.assign(process.env, local.env, {
       DEAD_LETTERS_TABLE: local.tables.DeadLettersTable,
       ORDERS_TABLE: local.tables.OrdersTable,
-      OPEN_STORE_IDS: '1,2,3,7',
+      STORES_TABLE: local.tables.StoresTable,
       // The handler's EMF and log lines are asserted by the unit tests; here they would be noise.
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -61,18 +72,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
     documents = DynamoDBDocumentClient.from(local.dynamo);
     // The file the local stack writes, so that `pnpm dlq` runs here exactly as against `pnpm start`.
     stackDir = await mkdtemp(join(tmpdir(), 'dlq-stack-'));
-    stackFile = join(stackDir, 'stack.json');
-    await writeFile(
-      stackFile,
-      JSON.stringify({
-        stage: 'local',
-        region: 'eu-west-1',
-        sqsEndpoint: local.sqsEndpoint,
-        dynamoEndpoint: local.dynamoEndpoint,
-        queues: local.queues,
-        tables: local.tables,
-      }),
-    );
+    stackFile = await writeTestStackFile(local, stackDir);
   }, 60_000);
 
   afterAll(async () => {
@@ -221,7 +221,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
       parseTraceHeader(PRODUCER_TRACE).root,
     );
     const record = lambdaRecordFromMessage(redriven as Message, orders.arn);
-    expect(inspectOrderMessage(record, new Set([CLOSED_STORE]))).toEqual(
+    expect(await inspectOrderMessage(record, openStores(CLOSED_STORE))).toEqual(
       expect.objectContaining({ ok: true }),
     );
     expect(await item(local.tables.DeadLettersTable, { messageId: messageId ?? '' })).toEqual(

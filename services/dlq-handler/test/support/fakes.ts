@@ -1,5 +1,5 @@
 import type { DeadLetterClass } from '@order-pipeline/common';
-import { FakeOrdersTable } from '@order-pipeline/common/testing';
+import { FakeOrdersTable, openStores } from '@order-pipeline/common/testing';
 import type { Span, SpanOptions } from '@order-pipeline/common/tracing';
 import type { ArchiveDeps } from '../../src/archive';
 import type { OrdersQueue, OutgoingMessage } from '../../src/cli/clients';
@@ -90,7 +90,7 @@ export const fakeArchiveDeps = (overrides: Partial<ArchiveDeps> = {}) => {
   const deps: ArchiveDeps = {
     deadLetters: deadLetters.store,
     orders,
-    openStoreIds: new Set([7, 8]),
+    stores: openStores(7, 8),
     logger: log.logger,
     metrics: metrics.metrics,
     trace: tracer.trace,

@@ -1,12 +1,13 @@
 import { ORDER_STATUS, type Order, orderFingerprint } from '@order-pipeline/common';
 import type { StoredOrder } from '@order-pipeline/common/orders-table';
-import { FakeOrdersTable } from '@order-pipeline/common/testing';
+import { FakeOrdersTable, openStores } from '@order-pipeline/common/testing';
 import type { inSpan, Span, SpanOptions } from '@order-pipeline/common/tracing';
 import type { FaultInjector } from '../../src/faults';
 import type { RecordDependencies, RecordLogFields } from '../../src/processRecord';
 import type { RecordHandle, VisibilityChanger } from '../../src/visibility';
 
-export const OPEN_STORE_IDS: ReadonlySet<number> = new Set([1, 2, 3, 7]);
+/** The stores the fake registry answers open. */
+export const OPEN_STORE_IDS = [1, 2, 3, 7] as const;
 export const NOW = new Date('2026-11-22T12:00:00.000Z');
 
 export interface LogLine {
@@ -63,7 +64,7 @@ export const fakeDependencies = (overrides: Partial<RecordDependencies> = {}): F
     return work(fakeSpan(options, annotations));
   };
   const deps: RecordDependencies = {
-    openStoreIds: OPEN_STORE_IDS,
+    stores: openStores(...OPEN_STORE_IDS),
     backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
     store,
     visibility,
