@@ -31,7 +31,8 @@ describe('the local stack with TRACING_BACKEND=otel', () => {
   });
 
   it('draws the same tree as with the X-Ray SDK: each service continues the one before, with its AWS calls', async () => {
-    const { orderId, segments } = await traceOfDeadLetteredOrder(e2e);
+    // A store of its own: store 60 is in the registry since the test above.
+    const { orderId, segments } = await traceOfDeadLetteredOrder(e2e, 61);
     const all = await e2e.segments();
     const trace = all.filter((segment) => segment.trace_id === segments[0]?.trace_id);
 
