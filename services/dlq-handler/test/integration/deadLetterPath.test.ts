@@ -126,6 +126,21 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
     }
   };
 
+  /**
+   * Waits until `count` messages are visible on the DLQ: the redrive policy moves a message there when
+   * the visibility timeout of its last receive ends, a moment after exhaustReceives returns.
+   */
+  const dlqHolds = async (count: number) => {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      const { Attributes } = await local.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlq.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+      );
+      if (Number(Attributes?.ApproximateNumberOfMessages) >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the DLQ never held ${count} messages`);
+  };
+
   /** Lambda's part: receive from the DLQ, invoke, delete only the records not reported as failed. */
   const deliverFromDlq = async (count: number, handlerDeps: HandlerDeps = deps) => {
     // A short visibility timeout: a record Lambda leaves on the queue is visible again a second later.
@@ -252,6 +267,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
       buildOrderAttributes({ storeId: 2, correlationId: 'c', producer: 'p' }),
     );
     await exhaustReceives(luckyId);
+    await dlqHolds(2);
     const failingStore: HandlerDeps = {
       ...deps,
       deadLetters: {
