@@ -107,8 +107,10 @@ describe('local-aws-sqs ReceiveMessage', () => {
     jest.useFakeTimers({
       doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance', 'Date'],
     });
+    // Stops looking once the race is settled, so that no loop outlives the test.
+    let settled = false;
     const waitingOnATimer = async (): Promise<'waiting on a timer'> => {
-      while (jest.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+      while (!settled && jest.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
       return 'waiting on a timer';
     };
 
@@ -122,6 +124,7 @@ describe('local-aws-sqs ReceiveMessage', () => {
       // Assess
       expect(outcome).toBe('answered');
     } finally {
+      settled = true;
       jest.runOnlyPendingTimers();
       jest.useRealTimers();
     }
