@@ -6,7 +6,7 @@ const CLASSES = Object.values(DEAD_LETTER_CLASS).join(', ');
 
 const TARGET_OPTIONS = `  --stage <stage>   local (default: the running local stack, .local/stack.json) or a deployed
                     stage, reached with the AWS default credential chain
-  --region <region> AWS region (default: AWS_REGION, else eu-west-1)
+  --region <region> AWS region (default: AWS_REGION, else AWS_DEFAULT_REGION, else eu-west-1)
   -h, --help        this help`;
 
 const GENERAL = `Usage: pnpm dlq <command> [options]
