@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { EXIT, UsageError } from '@order-pipeline/common/cli';
 import {
   BASE_PORT_ENV,
   readStackInfo,
@@ -11,10 +12,8 @@ import {
 } from '@order-pipeline/local-aws/stack-file';
 import { DEFAULT_PORTS, parseBasePort, portsFromBase, type StackPorts } from './ports';
 
-/** A bad command line: exit code 2 with the usage. */
-export class UsageError extends Error {}
-
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+// The exit codes and the usage error of every command (pnpm dlq and pnpm stores use them too).
+export { EXIT, UsageError };
 
 const isUsageError = (error: unknown): boolean =>
   error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type StoresTable, storesTable } from '@order-pipeline/common';
 import { resolveRegion } from '@order-pipeline/common/cli';
-import { LOCAL_CREDENTIALS, readStackInfo, stackFile } from '@order-pipeline/local-aws/stack-file';
+import { defaultStackFile, LOCAL_CREDENTIALS, readStackInfo } from '@order-pipeline/local-aws/stack-file';
 import { apiGatewayKeys, type KeyIssuer, localKeys } from './keys';
 
 export const LOCAL_STAGE = 'local';
@@ -23,7 +23,7 @@ export interface StoresTarget {
 export interface StageOptions {
   stage: string;
   region?: string | undefined;
-  /** The local stack's file; STACK_FILE, else .local/stack.json. */
+  /** The local stack's file; STACK_FILE, else LOCAL_STACK_BASE_PORT's, else .local/stack.json. */
   stackFile?: string | undefined;
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -36,18 +36,20 @@ export interface StageOptions {
 export const connectStage = async (options: StageOptions): Promise<StoresTarget> => {
   const env = options.env ?? process.env;
   if (options.stage === LOCAL_STAGE) {
-    const stack = await readStackInfo(options.stackFile ?? env.STACK_FILE ?? stackFile());
+    // The same stack file as pnpm dlq, pnpm status and pnpm stop find.
+    const stack = await readStackInfo(options.stackFile ?? defaultStackFile(env));
     const table = stack.tables.StoresTable;
     if (table === undefined)
       throw new Error('the local stack has no StoresTable; restart it with `pnpm start`');
+    const region = resolveRegion(options.region ?? stack.region, env);
     const dynamo = new DynamoDBClient({
-      region: resolveRegion(options.region ?? stack.region, env),
+      region,
       endpoint: stack.dynamoEndpoint,
       credentials: LOCAL_CREDENTIALS,
     });
     return {
       stage: LOCAL_STAGE,
-      region: resolveRegion(options.region ?? stack.region, env),
+      region,
       stores: storesTable(DynamoDBDocumentClient.from(dynamo), table),
       keys: localKeys(),
       localEndpoint: stack.dynamoEndpoint,

@@ -147,6 +147,14 @@ describe('pnpm stores (the local stage, against dynalite)', () => {
   });
 });
 
+describe('connectStage()', () => {
+  it('finds the local stack of LOCAL_STACK_BASE_PORT, as pnpm dlq and pnpm status do', async () => {
+    const connecting = connectStage({ stage: 'local', env: { LOCAL_STACK_BASE_PORT: '47000' } });
+
+    await expect(connecting).rejects.toThrow('stack-47000');
+  });
+});
+
 describe('apiGatewayKeys()', () => {
   const fakeClients = (options: { failPlanKey?: boolean } = {}) => {
     const calls: Array<{ command: string; input: Record<string, unknown> }> = [];
