@@ -129,7 +129,16 @@ describe('the local stack, end to end', () => {
     expect(segments.filter((segment) => segment.service_name !== undefined)).toEqual([]);
   });
 
-  it('refuses a request without the API key', async () => {
+  // API Gateway's own refusals in the deployed shape (ingest-api's GatewayResponse resources, which the
+  // patched serverless-offline reads): the authorizer's Deny is ACCESS_DENIED.
+  const explicitDeny = {
+    error: {
+      code: 'ACCESS_DENIED',
+      message: 'User is not authorized to access this resource with an explicit deny',
+    },
+  };
+
+  it('refuses a request without the API key with 403 ACCESS_DENIED, in the gateway-response shape', async () => {
     const response = await fetch(`${e2e.stack.info.apiBaseUrl}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -137,6 +146,31 @@ describe('the local stack, end to end', () => {
     });
 
     expect(response.status).toBe(403);
+    expect(response.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+    expect(await response.json()).toEqual(explicitDeny);
+  });
+
+  it('answers an unknown path, an undefined method, HEAD and OPTIONS with 403 Missing Authentication Token', async () => {
+    const base = e2e.stack.info.apiBaseUrl;
+    const key = { 'x-api-key': e2e.keyOf(7) };
+    const answers = await Promise.all([
+      fetch(`${base}/nowhere`, { headers: key }),
+      fetch(`${base}/orders`, { method: 'DELETE', headers: key }),
+      fetch(`${base}/orders/some-order`, { method: 'HEAD', headers: key }),
+      fetch(`${base}/orders`, { method: 'OPTIONS', headers: { origin: 'https://shop.example' } }),
+    ]);
+
+    expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403]);
+    expect(answers.map((answer) => answer.headers.get('x-amzn-errortype'))).toEqual(
+      Array(4).fill('MissingAuthenticationTokenException'),
+    );
+    const bodies = await Promise.all(answers.map((answer) => answer.text()));
+    expect(bodies[2]).toBe(''); // HEAD
+    expect([bodies[0], bodies[1], bodies[3]].map((body) => JSON.parse(body))).toEqual(
+      Array(3).fill({
+        error: { code: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' },
+      }),
+    );
   });
 
   it('enqueues nothing for bad requests', async () => {
@@ -158,9 +192,20 @@ describe('the local stack, end to end', () => {
     const before = await consumerSegments();
 
     const store7 = { 'x-api-key': e2e.keyOf(7) };
+    // No Content-Type at all (a Uint8Array body gets none from fetch): API Gateway passes the request on
+    // without one, and ingest answers 415.
+    const withoutContentType = async () => {
+      const response = await fetch(`${e2e.stack.info.apiBaseUrl}/orders`, {
+        method: 'POST',
+        headers: store7,
+        body: new TextEncoder().encode(JSON.stringify(orderRequest(7))),
+      });
+      return { status: response.status, body: await response.json(), headers: response.headers };
+    };
     const requests: Array<() => ReturnType<E2e['post']>> = [
       () => e2e.post('/orders', '{"storeId": 1,'),
       () => e2e.post('/orders', orderRequest(1), { 'content-type': 'text/plain' }),
+      withoutContentType,
       () => e2e.post('/orders', { ...orderRequest(1), items: [] }),
       () => e2e.post('/orders', orderRequest(1), { 'x-correlation-id': 'bad id with spaces' }),
       () => e2e.post('/orders/batch', { orders: Array.from({ length: 101 }, () => orderRequest(1)) }),
@@ -205,11 +250,12 @@ describe('the local stack, end to end', () => {
     );
 
     expect(answers.map((answer) => answer.status)).toEqual([
-      400, 415, 400, 400, 400, 400, 400, 403, 403, 403, 403,
+      400, 415, 415, 400, 400, 400, 400, 400, 403, 403, 403, 403,
     ]);
     for (const answer of answers)
       expect(answer.body).toEqual({ error: expect.objectContaining({ code: expect.any(String) }) });
-    expect(answers.slice(7).map((answer) => (answer.body as { error: { code: string } }).error.code)).toEqual(
+    expect(answers[2]?.body).toEqual({ error: expect.objectContaining({ code: 'unsupported-media-type' }) });
+    expect(answers.slice(8).map((answer) => (answer.body as { error: { code: string } }).error.code)).toEqual(
       ['store-mismatch', 'store-mismatch', 'store-closed', 'identity-override'],
     );
     expect((await consumerSegments()) - before).toBe(1);
@@ -389,12 +435,14 @@ describe('the local stack, end to end', () => {
       expect(posted.status).toBe(202);
     });
 
-    it('refuses an unknown key with 403, as API Gateway refuses an unknown key', async () => {
+    it('refuses an unknown key with 403 ACCESS_DENIED, as API Gateway answers the authorizer', async () => {
       const response = await e2e.post('/orders', orderRequest(7), {
         'x-api-key': 'local-store-77-key-0123456789abcdef',
       });
 
       expect(response.status).toBe(403);
+      expect(response.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+      expect(response.body).toEqual(explicitDeny);
     });
   });
 });
