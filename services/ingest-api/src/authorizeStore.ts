@@ -32,7 +32,7 @@ const policy = (principalId: string, effect: 'Allow' | 'Deny', resource: string)
  * - no key, or one the registry does not know: Deny, which API Gateway answers with 403, as it
  *   answers a missing or unknown key.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
- * The registry failing throws: API Gateway answers 500 (locally, serverless-offline answers 401).
+ * The registry failing throws: API Gateway answers 500 (AUTHORIZER_CONFIGURATION_ERROR; locally too).
  */
 export const authorizeStore = async (
   event: Pick<APIGatewayRequestAuthorizerEvent, 'headers' | 'methodArn'>,
