@@ -9,7 +9,7 @@ import { type Stack, StartAbortedError, startStack } from './stack';
 
 const usage = (
   ports = DEFAULT_PORTS,
-) => `Usage: pnpm start [--fresh] [--base-port N] [--state-dir DIR] [--verbose | --quiet] [--help]
+) => `Usage: pnpm start [--fresh] [--watch] [--base-port N] [--state-dir DIR] [--verbose | --quiet] [--help]
 
 Starts the whole pipeline locally, as one supervised process tree: embedded SQS (local-aws-sqs) and
 DynamoDB (dynalite) with the queues and tables of the services' own CloudFormation, a trace
@@ -21,6 +21,9 @@ Ctrl-C (or SIGTERM, SIGHUP, \`pnpm stop\`) stops everything, also during startup
 
 Options:
   --fresh          start with empty queues, tables and traces (deletes .local/state/)
+  --watch          rebuild a service when its src/ or packages/common/src/ changes; the next
+                   invocation of each of its functions (HTTP and SQS) then loads the new bundle,
+                   a cold start every time (off by default: the stack runs what it built at start)
   --base-port N    bind the ${PORT_SPAN} ports from N on (also ${BASE_PORT_ENV}=N); state in .local/stack-N/
   --state-dir DIR  keep stack.json, logs/, build/ and state/ in DIR instead
   --verbose        echo every line the services print (SDK warnings, metric documents, ...)
@@ -53,6 +56,9 @@ export const summary = (info: StackInfo): string => {
     `  Traces       ${info.tracingBackend ?? 'xray'} backend: X-Ray udp ${info.xrayDaemonAddress}, OTLP ${info.otlpEndpoint ?? '?'} -> ${info.tracesFile}`,
     `  State        ${info.dataDir ?? 'in memory'}`,
     `  Logs         ${info.logsDir}`,
+    ...(info.watch
+      ? ['  Watching     services/*/src and packages/common/src: an edit reloads the functions (cold starts)']
+      : []),
     '',
     'Try it:',
     `  curl -s -X POST ${info.apiBaseUrl}/orders -H 'content-type: application/json' -H 'x-api-key: ${info.apiKey}' -H 'Idempotency-Key: try-it-0001' -d '${sample}'`,
@@ -76,6 +82,7 @@ const main = async (argv: string[]): Promise<number> => {
     options: {
       ...LOCATION_OPTIONS,
       fresh: { type: 'boolean' },
+      watch: { type: 'boolean' },
       verbose: { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -122,6 +129,7 @@ const main = async (argv: string[]): Promise<number> => {
       ...(location.basePort !== undefined ? { basePort: location.basePort } : {}),
       stateDir: location.stateDir,
       fresh: values.fresh === true,
+      watch: values.watch === true,
       signal: abort.signal,
       output: (source, line) => {
         if (source === 'stack' || !values.quiet) out.line(source, line);

@@ -39,6 +39,11 @@ export interface StackOptions {
   persist?: boolean;
   /** Start with empty queues, tables and traces (deletes `<stateDir>/state`). */
   fresh?: boolean;
+  /**
+   * Rebuild a service when its src/ or packages/common/src/ changes, and reload its functions
+   * (serverless-esbuild's watch, `esbuildWatch` in serverless.shared.yml). Off by default.
+   */
+  watch?: boolean;
   /** Every line a service prints, and the stack's own progress (source `stack`). */
   output?: (source: string, line: string) => void;
   /** Extra environment for the services (e.g. CHAOS_FAULTS=on for the chaos suite). */
@@ -181,6 +186,7 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
     stateDir,
     dataDir,
     buildDir,
+    watch: options.watch === true,
     services: {},
   };
   // Writes are chained so that the file always ends with the latest state.
@@ -247,7 +253,10 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
       stores: local.stores,
     });
 
-    const env = serviceEnv(local, ports, collector, options.env ?? {});
+    const env = serviceEnv(local, ports, collector, {
+      ...options.env,
+      LOCAL_STACK_WATCH: options.watch === true ? 'on' : 'off',
+    });
     // Each service's local `tracingBackend` param reads TRACING_BACKEND; refused here if unknown.
     const tracingBackend = tracingBackendName(env);
     await save({ otlpEndpoint: collector.otlpUrl, tracingBackend });

@@ -70,6 +70,8 @@ export interface StackInfo {
   dataDir: string | null;
   /** The services' bundles (never a service folder's .esbuild). */
   buildDir: string;
+  /** Started with `--watch`: an edit of a service's src/ or packages/common/src/ reloads its functions. */
+  watch?: boolean;
   services: Record<string, StackServiceInfo>;
 }
 

@@ -30,7 +30,10 @@ export const runCommand = (
     );
   });
 
-/** `pnpm start` as a child process (the stack's own pid), on a base port and a state dir of its own. */
+/**
+ * `pnpm start` as a child process (the stack's own pid), on a base port and a state dir of its own;
+ * from `root`, a copy of the repository, when given (watch.test.ts edits its sources).
+ */
 export interface StackProgram {
   readonly child: ChildProcess;
   readonly pid: number;
@@ -49,20 +52,21 @@ export const startProgram = (
   stateDir: string,
   extraArgs: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
+  root: string = REPO_ROOT,
 ): StackProgram => {
   const child = spawn(
     process.execPath,
     [
       '--import',
       'tsx',
-      join(REPO_ROOT, 'scripts/local-stack/cli.ts'),
+      join(root, 'scripts/local-stack/cli.ts'),
       '--base-port',
       String(basePort),
       '--state-dir',
       stateDir,
       ...extraArgs,
     ],
-    { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let text = '';
   child.stdout?.on('data', (chunk: Buffer) => {
