@@ -50,6 +50,21 @@ describe('pnpm start --help', () => {
     );
   });
 
+  it('documents --watch: what it watches, and that each reload is a cold start', async () => {
+    const { stdout } = await runCommand(COMMANDS.start, ['--help']);
+
+    expect(stdout).toContain('[--watch]');
+    expect(stdout).toMatch(/--watch +rebuild a service when its src\/ or packages\/common\/src\/ changes/);
+    expect(stdout).toContain('a cold start every time');
+  });
+
+  it('refuses a value for --watch with exit code 2', async () => {
+    const { code, stderr } = await runCommand(COMMANDS.start, ['--watch=yes']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain("Option '--watch' does not take an argument");
+  });
+
   it('reads the base port from LOCAL_STACK_BASE_PORT too', async () => {
     const { stdout } = await runCommand(COMMANDS.start, ['--help'], { LOCAL_STACK_BASE_PORT: '42000' });
 
