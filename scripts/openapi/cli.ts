@@ -1,6 +1,6 @@
 // `pnpm openapi`: writes (or, with --check, checks) the ingest API's OpenAPI document.
-import { readFile, writeFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import {
   consoleOutput,
   EXIT,
@@ -12,37 +12,35 @@ import {
 } from '@order-pipeline/common/cli';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
 import { buildDocument, DOCUMENT_PATH, renderDocument } from './document';
+import { REQUESTS_PATH, renderRequests } from './requests';
 import { validateDocument } from './validate';
 
-const USAGE = `Usage: pnpm openapi [--check] [--out <file>]
+const USAGE = `Usage: pnpm openapi [--check] [--root <dir>]
 
 Writes the ingest API's OpenAPI 3.1 document, generated from the shared Order schema and the
 service's own codes and limits, to ${DOCUMENT_PATH}, after validating it against the OpenAPI 3.1
-specification (@seriousme/openapi-schema-validator). Never edit that file by hand.
+specification (@seriousme/openapi-schema-validator), and the README's calls with the local stack's
+keys to ${REQUESTS_PATH} (VS Code REST Client, JetBrains HTTP client). Never edit either by hand.
 
 Options:
-  --check        write nothing: exit 1 when the file is stale or invalid, 0 when it is up to date
-  --out <file>   the file to write or check (default: ${DOCUMENT_PATH} in the repository)
+  --check        write nothing: exit 1 when a file is stale or the document invalid, 0 when up to date
+  --root <dir>   write or check <dir>/${DOCUMENT_PATH} and <dir>/${REQUESTS_PATH} (default: the repository)
   -h, --help     this help
 
 Exit codes: 0 done (or up to date), 1 stale or invalid, 2 bad arguments.`;
 
-type Parsed = { kind: 'help'; command?: undefined } | { kind: 'run'; check: boolean; out: string };
+type Parsed = { kind: 'help'; command?: undefined } | { kind: 'run'; check: boolean; root: string };
 
 const parse = (argv: readonly string[]): Parsed => {
   const { values, positionals } = strictParse(argv, {
     check: { type: 'boolean' },
-    out: { type: 'string' },
+    root: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { kind: 'help' };
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  if (values.out === '') throw new UsageError('--out needs a file name');
-  return {
-    kind: 'run',
-    check: values.check === true,
-    out: values.out === undefined ? resolve(REPO_ROOT, DOCUMENT_PATH) : resolve(values.out),
-  };
+  if (values.root === '') throw new UsageError('--root needs a directory');
+  return { kind: 'run', check: values.check === true, root: resolve(values.root ?? REPO_ROOT) };
 };
 
 const readIfPresent = async (file: string): Promise<string | undefined> => {
@@ -71,7 +69,6 @@ const problemsOf = async (text: string): Promise<string[] | undefined> => {
 export const runOpenApiCli = async (argv: readonly string[], output: Output): Promise<number> => {
   const parsed = parseOrAnswer(argv, parse, [], () => USAGE, output);
   if (typeof parsed === 'number') return parsed;
-  const shown = relative(process.cwd(), parsed.out) || parsed.out;
   const document = buildDocument();
   const validation = await validateDocument(document);
   if (!validation.valid) {
@@ -79,30 +76,42 @@ export const runOpenApiCli = async (argv: readonly string[], output: Output): Pr
     for (const error of validation.errors) output.err(`  ${error}`);
     return EXIT.failed;
   }
-  const text = renderDocument();
   const operations = Object.values(document.paths).flatMap((path) => Object.keys(path)).length;
-  const summary = `OpenAPI ${document.openapi}, ${operations} operations, ${Object.keys(document.components.schemas).length} schemas; valid OpenAPI ${validation.version} (@seriousme/openapi-schema-validator)`;
-  if (!parsed.check) {
-    await writeFile(parsed.out, text);
-    output.out(`wrote ${shown}: ${summary}`);
-    return EXIT.ok;
-  }
-  const current = await readIfPresent(parsed.out);
-  if (current === text) {
-    output.out(`${shown} is up to date: ${summary}`);
-    return EXIT.ok;
-  }
-  output.err(
-    current === undefined
-      ? `${shown} does not exist: run \`pnpm openapi\``
-      : `${shown} is stale (it differs from what the schema and the routes generate): run \`pnpm openapi\``,
+  const schemas = Object.keys(document.components.schemas).length;
+  output.out(
+    `OpenAPI ${document.openapi}, ${operations} operations, ${schemas} schemas: valid OpenAPI ${validation.version} (@seriousme/openapi-schema-validator)`,
   );
-  const problems = current === undefined ? undefined : await problemsOf(current);
-  if (problems) {
-    output.err(`${shown} is not a valid OpenAPI document either:`);
-    for (const problem of problems) output.err(`  ${problem}`);
+  const files = [
+    { path: DOCUMENT_PATH, text: renderDocument(), isDocument: true },
+    { path: REQUESTS_PATH, text: renderRequests(), isDocument: false },
+  ];
+  let failed = false;
+  for (const file of files) {
+    const target = join(parsed.root, file.path);
+    if (!parsed.check) {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, file.text);
+      output.out(`wrote ${file.path}`);
+      continue;
+    }
+    const current = await readIfPresent(target);
+    if (current === file.text) {
+      output.out(`${file.path} is up to date`);
+      continue;
+    }
+    failed = true;
+    output.err(
+      current === undefined
+        ? `${file.path} does not exist: run \`pnpm openapi\``
+        : `${file.path} is stale (it differs from what the schema, routes and examples generate): run \`pnpm openapi\``,
+    );
+    const problems = current === undefined || !file.isDocument ? undefined : await problemsOf(current);
+    if (problems) {
+      output.err(`${file.path} is not a valid OpenAPI document either:`);
+      for (const problem of problems) output.err(`  ${problem}`);
+    }
   }
-  return EXIT.failed;
+  return failed ? EXIT.failed : EXIT.ok;
 };
 
 if (require.main === module) runMain(() => runOpenApiCli(process.argv.slice(2), consoleOutput));

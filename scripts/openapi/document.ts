@@ -15,6 +15,7 @@ import {
   RETRY_AFTER_SECONDS,
 } from '../../services/ingest-api/src/limits';
 import * as ex from './examples';
+import { LOCAL_API_URL } from './requests';
 import { componentSchemas, schemaRef } from './schemas';
 
 /** Where `pnpm openapi` writes the document, from the repository root. */
@@ -363,7 +364,7 @@ const STORE_RULES = [
   '- a POST whose order names another store: 403 `store-mismatch` (a batch is refused whole);',
   "- a closed store's POST: 403 `store-closed`; its GETs are still answered;",
   "- a GET of another store's order: 404 `order-not-found`, exactly as for a missing order;",
-  '- no key, or one the registry does not hold: 403 from API Gateway (`ACCESS_DENIED`; the local stack, serverless-offline, answers `{"message":"Forbidden"}`).',
+  "- no key, or one the registry does not hold: 403 from API Gateway (`ACCESS_DENIED`; see the README's known limits for the local stack's answer).",
   "Each store's key has its own throttle and quota (usage plan): 429.",
 ].join('\n');
 
@@ -385,9 +386,9 @@ export const buildDocument = () => ({
   },
   servers: [
     {
-      url: 'http://127.0.0.1:3101/local',
+      url: LOCAL_API_URL,
       description:
-        'The local stack (`pnpm start`; its keys are in .local/stack.json, store 7: local-dev-key-0123456789abcdef)',
+        'The local stack (`pnpm start`; another base port moves it: .local/stack.json `apiBaseUrl`). Its stores and keys are in .local/stack.json (`stores`); docs/requests.http has the calls.',
     },
     {
       url: 'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',

@@ -1,19 +1,23 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
 import { DOCUMENT_PATH, renderDocument } from '../openapi/document';
+import { REQUESTS_PATH, renderRequests } from '../openapi/requests';
 import { runCommand } from './e2e/program';
 
 const CLI = 'scripts/openapi/cli.ts';
 
 jest.setTimeout(120_000);
 
-describe(DOCUMENT_PATH, () => {
-  it('is what `pnpm openapi` generates from the schema and the routes (run it after changing either)', async () => {
-    const checkedIn = await readFile(join(REPO_ROOT, DOCUMENT_PATH), 'utf8');
+describe.each([
+  [DOCUMENT_PATH, renderDocument],
+  [REQUESTS_PATH, renderRequests],
+])('%s', (path, render) => {
+  it('is what `pnpm openapi` generates from the schema, the routes and the examples (run it after changing them)', async () => {
+    const checkedIn = await readFile(join(REPO_ROOT, path), 'utf8');
 
-    expect(checkedIn).toBe(renderDocument());
+    expect(checkedIn).toBe(render());
   });
 });
 
@@ -50,60 +54,84 @@ describe('pnpm openapi', () => {
     expect(stderr).toContain("unexpected argument 'docs/other.json'");
   });
 
-  it('writes the document the validator accepts as OpenAPI 3.1, the same as the checked-in one', async () => {
-    const out = join(dir, 'written.json');
+  /** A root of its own with both files as `pnpm openapi` writes them; `change` edits the document. */
+  const rootWith = async (
+    name: string,
+    change?: (document: { info: { version?: string; title?: string } }) => void,
+  ): Promise<string> => {
+    const root = join(dir, name);
+    await mkdir(join(root, 'docs'), { recursive: true });
+    const document = JSON.parse(renderDocument());
+    change?.(document);
+    await writeFile(join(root, DOCUMENT_PATH), `${JSON.stringify(document, null, 2)}\n`);
+    await writeFile(join(root, REQUESTS_PATH), renderRequests());
+    return root;
+  };
 
-    const { code, stdout } = await runCommand(CLI, ['--out', out]);
+  it('writes the document the validator accepts as OpenAPI 3.1 and the requests, the same as the checked-in ones', async () => {
+    const root = join(dir, 'written');
+
+    const { code, stdout } = await runCommand(CLI, ['--root', root]);
 
     expect(code).toBe(0);
-    expect(stdout).toMatch(
-      /^wrote .*written\.json: OpenAPI 3\.1\.0, 3 operations, \d+ schemas; valid OpenAPI 3\.1 /,
-    );
-    expect(await readFile(out, 'utf8')).toBe(await readFile(join(REPO_ROOT, DOCUMENT_PATH), 'utf8'));
+    expect(stdout).toMatch(/^OpenAPI 3\.1\.0, 3 operations, \d+ schemas: valid OpenAPI 3\.1 /);
+    expect(stdout).toContain(`wrote ${DOCUMENT_PATH}\nwrote ${REQUESTS_PATH}`);
+    for (const path of [DOCUMENT_PATH, REQUESTS_PATH]) {
+      expect(await readFile(join(root, path), 'utf8')).toBe(await readFile(join(REPO_ROOT, path), 'utf8'));
+    }
   });
 
-  it('--check exits 0 for the checked-in document, and says it is valid', async () => {
+  it('--check exits 0 for the checked-in files, and says the document is valid', async () => {
     const { code, stdout } = await runCommand(CLI, ['--check']);
 
     expect(code).toBe(0);
-    expect(stdout).toContain(`${DOCUMENT_PATH} is up to date`);
     expect(stdout).toContain('valid OpenAPI 3.1 (@seriousme/openapi-schema-validator)');
+    expect(stdout).toContain(`${DOCUMENT_PATH} is up to date\n${REQUESTS_PATH} is up to date`);
   });
 
   it('--check exits 1 for a stale document, and writes nothing', async () => {
-    const stale = join(dir, 'stale.json');
-    const document = JSON.parse(renderDocument());
-    document.info.version = '0.0.1';
-    const text = `${JSON.stringify(document, null, 2)}\n`;
-    await writeFile(stale, text);
+    const root = await rootWith('stale', (document) => {
+      document.info.version = '0.0.1';
+    });
+    const before = await readFile(join(root, DOCUMENT_PATH), 'utf8');
 
-    const { code, stderr } = await runCommand(CLI, ['--check', '--out', stale]);
+    const { code, stdout, stderr } = await runCommand(CLI, ['--check', '--root', root]);
 
     expect(code).toBe(1);
-    expect(stderr).toContain('is stale');
+    expect(stderr).toContain(`${DOCUMENT_PATH} is stale`);
     expect(stderr).toContain('run `pnpm openapi`');
     expect(stderr).not.toContain('not a valid OpenAPI document');
-    expect(await readFile(stale, 'utf8')).toBe(text);
+    expect(stdout).toContain(`${REQUESTS_PATH} is up to date`);
+    expect(await readFile(join(root, DOCUMENT_PATH), 'utf8')).toBe(before);
+  });
+
+  it('--check exits 1 for a stale requests file', async () => {
+    const root = await rootWith('stale-requests');
+    await writeFile(join(root, REQUESTS_PATH), renderRequests().replace('expect 404', 'expect 200'));
+
+    const { code, stderr } = await runCommand(CLI, ['--check', '--root', root]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${REQUESTS_PATH} is stale`);
   });
 
   it("--check names the validator's findings in a document that is not valid OpenAPI", async () => {
-    const broken = join(dir, 'broken.json');
-    const document = JSON.parse(renderDocument());
-    document.paths['/orders'].post.responses['202'] = { content: {} };
-    delete document.info.title;
-    await writeFile(broken, JSON.stringify(document));
+    const root = await rootWith('broken', (document) => {
+      delete document.info.title;
+    });
 
-    const { code, stderr } = await runCommand(CLI, ['--check', '--out', broken]);
+    const { code, stderr } = await runCommand(CLI, ['--check', '--root', root]);
 
     expect(code).toBe(1);
-    expect(stderr).toContain('is not a valid OpenAPI document either');
+    expect(stderr).toContain(`${DOCUMENT_PATH} is not a valid OpenAPI document either`);
     expect(stderr).toMatch(/\/info must have required property 'title'/);
   });
 
-  it('--check exits 1 when the file does not exist', async () => {
-    const { code, stderr } = await runCommand(CLI, ['--check', '--out', join(dir, 'missing.json')]);
+  it('--check exits 1 when the files do not exist', async () => {
+    const { code, stderr } = await runCommand(CLI, ['--check', '--root', join(dir, 'empty')]);
 
     expect(code).toBe(1);
-    expect(stderr).toContain('does not exist: run `pnpm openapi`');
+    expect(stderr).toContain(`${DOCUMENT_PATH} does not exist: run \`pnpm openapi\``);
+    expect(stderr).toContain(`${REQUESTS_PATH} does not exist`);
   });
 });
