@@ -323,7 +323,8 @@ export const ROUTES: readonly Route[] = [createOrder, createOrderBatch, getOrder
 
 // --- assembly --------------------------------------------------------------------------------------
 
-const errorResponse = (response: ErrorResponse) => {
+/** The functions' answers carry the correlation id, except the 500 of an unexpected failure (which says nothing). */
+const errorResponse = (status: number, response: ErrorResponse) => {
   const codes = response.codes.map(([code]) => code);
   const list = response.codes.map(([code, when]) => `- \`${code}\`: ${when}`).join('\n');
   const schema = {
@@ -336,7 +337,9 @@ const errorResponse = (response: ErrorResponse) => {
   return {
     description: `${response.description}\n\n${list}`,
     headers: {
-      ...(codes.some((code) => /^[a-z]/.test(code)) ? { [CORRELATION_HEADER]: header('CorrelationId') } : {}),
+      ...(status !== 500 && codes.some((code) => /^[a-z]/.test(code))
+        ? { [CORRELATION_HEADER]: header('CorrelationId') }
+        : {}),
       ...(response.retryAfter ? { 'Retry-After': header('RetryAfter') } : {}),
     },
     content: { 'application/json': { schema, ...(response.examples ? { examples } : {}) } },
@@ -352,7 +355,7 @@ const operation = (route: Route) => ({
   responses: {
     ...route.responses,
     ...Object.fromEntries(
-      Object.entries(route.errors).map(([status, error]) => [status, errorResponse(error)]),
+      Object.entries(route.errors).map(([status, error]) => [status, errorResponse(Number(status), error)]),
     ),
   },
 });
@@ -446,7 +449,7 @@ export const buildDocument = () => ({
         in: 'path',
         required: true,
         schema: { type: 'string', pattern: pattern(ORDER_ID_PATTERN) },
-        example: ex.FULL_ORDER.orderId,
+        example: ex.PROCESSED_VIEW.orderId,
       },
     },
     headers: {
@@ -460,6 +463,7 @@ export const buildDocument = () => ({
       },
       RetryAfter: {
         description: 'Seconds to wait before retrying.',
+        required: true,
         schema: { type: 'string', const: String(RETRY_AFTER_SECONDS) },
       },
     },

@@ -144,11 +144,14 @@ export const BATCH_PARTIAL = {
   ],
 };
 
+// The GET examples are orders of their own, so that the contract test can store each and read it back.
+const PROCESSED_ORDER = { ...FULL_ORDER, orderId: 'ord-2026-0010' };
+
 export const PROCESSED_VIEW = {
-  orderId: FULL_ORDER.orderId,
+  orderId: PROCESSED_ORDER.orderId,
   storeId: EXAMPLE_STORE_ID,
   status: 'PROCESSED',
-  order: FULL_ORDER,
+  order: PROCESSED_ORDER,
   messageId: BATCH_ACCEPTED.results[0]?.messageId,
   traceId: TRACE_ID,
   correlationId: CORRELATION_ID,
@@ -158,7 +161,7 @@ export const PROCESSED_VIEW = {
 };
 
 export const ACCEPTED_VIEW = {
-  orderId: README_ORDER_ID,
+  orderId: 'ord-2026-0011',
   storeId: EXAMPLE_STORE_ID,
   status: 'ACCEPTED',
   messageId: ACCEPTED.messageId,
@@ -169,7 +172,7 @@ export const ACCEPTED_VIEW = {
 };
 
 export const DEAD_LETTERED_VIEW = {
-  orderId: 'ord-2026-0003',
+  orderId: 'ord-2026-0012',
   storeId: EXAMPLE_STORE_ID,
   status: 'DEAD_LETTERED',
   traceId: TRACE_ID,
