@@ -202,7 +202,7 @@ const createOrder: Route = {
     },
     415: MEDIA_415,
     503: {
-      description: `The orders table or queue failed; the body carries the orderId. ${RETRY_SAFELY}.`,
+      description: `The orders table or queue failed; the body carries the orderId: ${RETRY_SAFELY}.`,
       codes: [
         [E.tableUnavailable, 'the idempotency record could not be written: the order was not queued'],
         [E.queueUnavailable, 'SQS did not confirm the order: it may or may not be queued'],
@@ -270,7 +270,7 @@ const createOrderBatch: Route = {
     },
     415: MEDIA_415,
     503: {
-      description: `SQS (or the orders table) left some orders unconfirmed after bounded retries; the body still lists every order. ${RETRY_SAFELY}.`,
+      description: `SQS (or the orders table) left some orders unconfirmed after bounded retries; the body still lists every order. Resend the failed ones: ${RETRY_SAFELY}.`,
       codes: [[E.queueUnavailable, 'some orders are `failed`']],
       schema: 'BatchUnavailable',
       retryAfter: true,
