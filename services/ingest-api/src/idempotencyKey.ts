@@ -5,7 +5,7 @@ import { type ApiEvent, headerValue } from './http';
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
 /** 1-255 printable ASCII characters (space to tilde), as the Idempotency-Key header allows. */
-const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 /** The caller's Idempotency-Key, undefined when absent; a malformed one is refused with 400. */
 export const readIdempotencyKey = (event: Pick<ApiEvent, 'headers'>): string | undefined => {

@@ -1,0 +1,117 @@
+// `pnpm openapi`: writes (or, with --check, checks) the ingest API's OpenAPI document.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import {
+  consoleOutput,
+  EXIT,
+  type Output,
+  parseOrAnswer,
+  runMain,
+  strictParse,
+  UsageError,
+} from '@order-pipeline/common/cli';
+import { REPO_ROOT } from '@order-pipeline/local-aws';
+import { buildDocument, DOCUMENT_PATH, renderDocument } from './document';
+import { REQUESTS_PATH, renderRequests } from './requests';
+import { validateDocument } from './validate';
+
+const USAGE = `Usage: pnpm openapi [--check] [--root <dir>]
+
+Writes the ingest API's OpenAPI 3.1 document, generated from the shared Order schema and the
+service's own codes and limits, to ${DOCUMENT_PATH}, after validating it against the OpenAPI 3.1
+specification (@seriousme/openapi-schema-validator), and the README's calls with the local stack's
+keys to ${REQUESTS_PATH} (VS Code REST Client, JetBrains HTTP client). Never edit either by hand.
+
+Options:
+  --check        write nothing: exit 1 when a file is stale or the document invalid, 0 when up to date
+  --root <dir>   write or check <dir>/${DOCUMENT_PATH} and <dir>/${REQUESTS_PATH} (default: the repository)
+  -h, --help     this help
+
+Exit codes: 0 done (or up to date), 1 stale or invalid, 2 bad arguments.`;
+
+type Parsed = { kind: 'help'; command?: undefined } | { kind: 'run'; check: boolean; root: string };
+
+const parse = (argv: readonly string[]): Parsed => {
+  const { values, positionals } = strictParse(argv, {
+    check: { type: 'boolean' },
+    root: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return { kind: 'help' };
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (values.root === '') throw new UsageError('--root needs a directory');
+  return { kind: 'run', check: values.check === true, root: resolve(values.root ?? REPO_ROOT) };
+};
+
+const readIfPresent = async (file: string): Promise<string | undefined> => {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
+
+/** Why a file on disk is not a valid document, or undefined when it is one. */
+const problemsOf = async (text: string): Promise<string[] | undefined> => {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return ['not JSON'];
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document))
+    return ['not a JSON object'];
+  const validation = await validateDocument(document as Record<string, unknown>);
+  return validation.valid ? undefined : validation.errors;
+};
+
+export const runOpenApiCli = async (argv: readonly string[], output: Output): Promise<number> => {
+  const parsed = parseOrAnswer(argv, parse, [], () => USAGE, output);
+  if (typeof parsed === 'number') return parsed;
+  const document = buildDocument();
+  const validation = await validateDocument(document);
+  if (!validation.valid) {
+    output.err(`the generated document is not valid OpenAPI ${validation.version ?? '?'}:`);
+    for (const error of validation.errors) output.err(`  ${error}`);
+    return EXIT.failed;
+  }
+  const operations = Object.values(document.paths).flatMap((path) => Object.keys(path)).length;
+  const schemas = Object.keys(document.components.schemas).length;
+  output.out(
+    `OpenAPI ${document.openapi}, ${operations} operations, ${schemas} schemas: valid OpenAPI ${validation.version} (@seriousme/openapi-schema-validator)`,
+  );
+  const files = [
+    { path: DOCUMENT_PATH, text: renderDocument(), isDocument: true },
+    { path: REQUESTS_PATH, text: renderRequests(), isDocument: false },
+  ];
+  let failed = false;
+  for (const file of files) {
+    const target = join(parsed.root, file.path);
+    if (!parsed.check) {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, file.text);
+      output.out(`wrote ${file.path}`);
+      continue;
+    }
+    const current = await readIfPresent(target);
+    if (current === file.text) {
+      output.out(`${file.path} is up to date`);
+      continue;
+    }
+    failed = true;
+    output.err(
+      current === undefined
+        ? `${file.path} does not exist: run \`pnpm openapi\``
+        : `${file.path} is stale (it differs from what the schema, routes and examples generate): run \`pnpm openapi\``,
+    );
+    const problems = current === undefined || !file.isDocument ? undefined : await problemsOf(current);
+    if (problems) {
+      output.err(`${file.path} is not a valid OpenAPI document either:`);
+      for (const problem of problems) output.err(`  ${problem}`);
+    }
+  }
+  return failed ? EXIT.failed : EXIT.ok;
+};
+
+if (require.main === module) runMain(() => runOpenApiCli(process.argv.slice(2), consoleOutput));
