@@ -71,6 +71,10 @@ export interface StackInfo {
   /** The services' bundles (never a service folder's .esbuild). */
   buildDir: string;
   services: Record<string, StackServiceInfo>;
+  /** The console page (scripts/local-stack/consoleServer.ts), its token in the fragment (`#token=`). */
+  consoleUrl?: string;
+  /** The token the console's API asks for (`Authorization: Bearer <token>`); new at every start. */
+  consoleToken?: string;
 }
 
 export const stackFile = (stateDir = DEFAULT_STATE_DIR): string => join(stateDir, 'stack.json');
