@@ -158,9 +158,13 @@ export const createConsoleApi = (deps: ConsoleApiDeps): ConsoleApi => {
       );
       const nodes = toNodes(await readDocuments(info.tracesFile).catch(() => []));
       // The stored order names its trace; every segment annotated with the order id counts too (a
-      // redriven message continues the producer's trace, a legacy one may have started its own).
+      // redriven message continues the producer's trace, a legacy one may have started its own),
+      // unless it names another store: two stores' orders may share an order id.
+      const ofStore = nodes.filter((node) =>
+        [undefined, storeId].includes(node.annotations.storeId as number),
+      );
       const traceIds = [
-        ...new Set([...(stored?.traceId ? [stored.traceId] : []), ...traceIdsOfOrder(nodes, orderId)]),
+        ...new Set([...(stored?.traceId ? [stored.traceId] : []), ...traceIdsOfOrder(ofStore, orderId)]),
       ];
       const trees = buildTrees(nodes.filter((node) => traceIds.includes(node.traceId)));
       const traces = traceIds

@@ -186,6 +186,8 @@ const route = async (
     if (pathname === '/app.js') return send(response, 200, 'text/javascript; charset=utf-8', page.js);
     if (pathname === '/style.css') return send(response, 200, 'text/css; charset=utf-8', page.css);
     if (pathname === '/openapi.json') return serveOpenApi(response, options.openapiFile);
+    // Browsers ask for it on their own; an answer keeps a 404 out of the page's console.
+    if (pathname === '/favicon.ico') return send(response, 204, 'image/x-icon', '');
     throw new HttpError(404, 'not-found', `no page at ${pathname}`);
   }
 

@@ -159,6 +159,7 @@ const show = (view: View, focus = false) => {
     else link.removeAttribute('aria-current');
   }
   window.clearTimeout(pollTimer);
+  say('');
   if (focus) byId(`${view}-heading`).focus();
   if (view === 'token') byId('token-input').focus();
   if (view === 'pipeline') void pollPipeline();
@@ -301,8 +302,8 @@ const renderDeadLetters = (letters: DeadLetterSummary[]) => {
       return el('tr', { attrs: { 'data-message-id': letter.messageId } }, [
         el('td', {}, [box]),
         el('td', { text: letter.messageId, className: 'mono' }),
-        cell(new Date(letter.archivedAt).toLocaleString()),
-        cell(letter.classification),
+        el('td', { text: shortTime(letter.archivedAt), className: 'nowrap' }),
+        el('td', { text: letter.classification, className: 'nowrap' }),
         cell(letter.status),
         cell(letter.storeId ?? '—', true),
         el('td', { text: letter.orderId ?? '—', className: 'mono' }),
@@ -315,6 +316,15 @@ const renderDeadLetters = (letters: DeadLetterSummary[]) => {
     10,
   );
   updateSelection();
+};
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** `2026-11-26 00:20:34`, local time: short enough for a table column. */
+const shortTime = (iso: string): string => {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return iso;
+  return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())} ${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}`;
 };
 
 const loadDeadLetters = async () => {
@@ -365,7 +375,7 @@ const redrive = async (dryRun: boolean) => {
 
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
 
-const ANNOTATIONS_SHOWN = ['outcome', 'classification', 'messageId', 'receiveCount'];
+const ANNOTATIONS_SHOWN = ['outcome', 'classification', 'receiveCount'];
 
 const renderTrace = (trace: TraceWaterfall): HTMLElement => {
   const total = Math.max(trace.totalMs, 1);
