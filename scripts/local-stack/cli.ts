@@ -49,6 +49,7 @@ export const summary = (info: StackInfo): string => {
   return [
     '',
     'Local stack is up.',
+    `  Console      ${info.consoleUrl ?? '?'}   (pipeline, dead letters, orders and traces)`,
     `  API          ${info.apiBaseUrl}`,
     `  API key      ${info.apiKey}   (header x-api-key; store 7's: every store's key is in stack.json "stores")`,
     `  SQS          ${info.sqsEndpoint}   orders queue ${info.queues.OrdersQueue?.url ?? '?'}`,

@@ -15,6 +15,8 @@ export interface StackPorts {
    */
   consumerHttp: number;
   dlqHttp: number;
+  /** TCP: the console page and its API (scripts/local-stack/consoleServer.ts). */
+  console: number;
 }
 
 export const DEFAULT_PORTS: StackPorts = {
@@ -25,6 +27,8 @@ export const DEFAULT_PORTS: StackPorts = {
   ingestHttp: 3101,
   consumerHttp: 3102,
   dlqHttp: 3103,
+  // Appended last: a base port N keeps every earlier part where it was (the console is N+7).
+  console: 3104,
 };
 
 /** The environment variable that moves every port of the stack (and the tools' stack file). */
@@ -54,6 +58,7 @@ export const boundPorts = (
   { name: 'X-Ray collector', port: ports.xray, protocol: 'udp' },
   { name: 'OTLP/HTTP collector', port: ports.otlp, protocol: 'tcp' },
   { name: 'ingest-api HTTP', port: ports.ingestHttp, protocol: 'tcp' },
+  { name: 'console', port: ports.console, protocol: 'tcp' },
 ];
 
 export const describePorts = (ports: StackPorts): string =>

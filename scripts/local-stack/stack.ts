@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { tracingBackendName } from '@order-pipeline/common/tracing';
-import { type LocalAws, serviceDir, startLocalAws } from '@order-pipeline/local-aws';
+import { type LocalAws, REPO_ROOT, serviceDir, startLocalAws } from '@order-pipeline/local-aws';
 import {
   DEFAULT_STATE_DIR,
   readStackInfo,
@@ -11,6 +12,9 @@ import {
   writeStackInfo,
 } from '@order-pipeline/local-aws/stack-file';
 import { type Collector, startCollector } from './collector';
+import { createConsoleApi } from './consoleApi';
+import { buildConsolePage } from './consolePage';
+import { startConsoleServer } from './consoleServer';
 import { assertPortsFree, DEFAULT_PORTS, type StackPorts } from './ports';
 import { killLeftovers, processAlive } from './processes';
 import { startService } from './services';
@@ -55,6 +59,8 @@ export interface StackOptions {
   snapshotIntervalMs?: number;
   /** Aborting stops whatever already started and rejects startStack (a signal during startup). */
   signal?: AbortSignal;
+  /** What the console serves at /openapi.json (default docs/openapi.json). */
+  openapiFile?: string;
 }
 
 export interface Stack {
@@ -252,6 +258,25 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
       tables: local.tables,
       stores: local.stores,
     });
+
+    // The console runs in this process, beside the data plane it reads (the embedded SQS's state
+    // gives each queue's oldest message): nothing more to supervise, and it stops with the stack.
+    const consoleToken = randomBytes(24).toString('base64url');
+    const consoleServer = await startConsoleServer({
+      port: ports.console,
+      token: consoleToken,
+      page: await buildConsolePage(),
+      openapiFile: options.openapiFile ?? join(REPO_ROOT, 'docs', 'openapi.json'),
+      api: createConsoleApi({
+        info: () => info,
+        stackFile: file,
+        oldestSentTimestamps: () => local.oldestSentTimestamps(),
+      }),
+      onError: (error) => say(`console: ${error.message}`),
+    });
+    cleanups.push(() => consoleServer.close());
+    checkAborted();
+    await save({ consoleUrl: consoleServer.url, consoleToken });
 
     const env = serviceEnv(local, ports, collector, {
       ...options.env,

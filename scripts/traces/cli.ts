@@ -22,7 +22,8 @@ Options:
   --file PATH   read segment documents from PATH (JSON Lines) instead of the running stack's file
   --help        show this help`;
 
-const readDocuments = async (file: string): Promise<SegmentDocument[]> => {
+/** The segment documents of a collector's file (JSON Lines); unreadable lines are skipped. */
+export const readDocuments = async (file: string): Promise<SegmentDocument[]> => {
   const text = await readFile(file, 'utf8').catch(() => {
     throw new Error(`no trace file at ${file}: is the local stack running (pnpm start)?`);
   });

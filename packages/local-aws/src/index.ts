@@ -28,6 +28,7 @@ export {
   serviceDir,
 } from './serviceConfig';
 export {
+  oldestSentTimestamps,
   persistSqs,
   readSqsSnapshot,
   restoreSqs,

@@ -6,7 +6,13 @@ import { type ProvisionedQueue, provisionQueues, provisionTables } from './provi
 import { type LocalStore, seedStores } from './seedStores';
 import { LOCAL_REGION, type RunningServer, startDynamo, startSqs } from './servers';
 import { type CfnResource, loadServiceConfig, type ServiceName } from './serviceConfig';
-import { persistSqs, readSqsSnapshot, restoreSqs, type SqsPersistence } from './sqsState';
+import {
+  oldestSentTimestamps,
+  persistSqs,
+  readSqsSnapshot,
+  restoreSqs,
+  type SqsPersistence,
+} from './sqsState';
 import { LOCAL_CREDENTIALS } from './stackFile';
 
 export interface LocalAws {
@@ -24,6 +30,8 @@ export interface LocalAws {
   readonly env: Record<string, string>;
   /** Messages put back from the state directory's snapshot at start. */
   readonly restoredMessages: number;
+  /** Each queue's oldest message's SentTimestamp (epoch ms) by queue name; null when it is empty. */
+  oldestSentTimestamps(): Record<string, number | null>;
   stop(): Promise<void>;
 }
 
@@ -115,6 +123,7 @@ export const startLocalAws = async (options: LocalAwsOptions = {}): Promise<Loca
         AWS_ENDPOINT_URL_DYNAMODB: dynamoServer.endpoint,
       },
       restoredMessages,
+      oldestSentTimestamps: () => oldestSentTimestamps(sqsServer.service),
       stop: async () => {
         sqs.destroy();
         dynamo.destroy();

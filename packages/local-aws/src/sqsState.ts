@@ -17,6 +17,22 @@ export const snapshotSqs = (service: SqsService, now = new Date()): SqsSnapshot 
   queues: Object.fromEntries(service.Queues.map((queue: Queue) => [queue.QueueName, queue.exportMessages()])),
 });
 
+/**
+ * When each queue's oldest message (waiting, in flight or delayed) was sent, in epoch ms, or null for
+ * an empty queue: the local stand-in for CloudWatch's ApproximateAgeOfOldestMessage, which
+ * GetQueueAttributes does not answer. Read from the emulator's state, so nothing is received.
+ */
+export const oldestSentTimestamps = (service: SqsService): Record<string, number | null> =>
+  Object.fromEntries(
+    service.Queues.map((queue: Queue) => {
+      const sent = queue
+        .exportMessages()
+        .map((message) => Number(message.record.attributes.SentTimestamp))
+        .filter((time) => Number.isFinite(time));
+      return [queue.QueueName, sent.length === 0 ? null : Math.min(...sent)];
+    }),
+  );
+
 /** Puts a snapshot's messages back into the queues that exist now; answers how many came back. */
 export const restoreSqs = (service: SqsService, snapshot: SqsSnapshot): number => {
   let restored = 0;

@@ -73,6 +73,10 @@ export interface StackInfo {
   /** Started with `--watch`: an edit of a service's src/ or packages/common/src/ reloads its functions. */
   watch?: boolean;
   services: Record<string, StackServiceInfo>;
+  /** The console page (scripts/local-stack/consoleServer.ts), its token in the fragment (`#token=`). */
+  consoleUrl?: string;
+  /** The token the console's API asks for (`Authorization: Bearer <token>`); new at every start. */
+  consoleToken?: string;
 }
 
 export const stackFile = (stateDir = DEFAULT_STATE_DIR): string => join(stateDir, 'stack.json');

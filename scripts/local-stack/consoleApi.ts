@@ -1,0 +1,186 @@
+// What the local console shows, read from the same places as the commands it stands beside:
+// `pnpm status` (collectStatus), `pnpm dlq` (runCli: list, show and redrive, with their masking,
+// refusals and dry run), `pnpm traces` (the collector's segment file, traceTree) and the orders
+// table's one module. Nothing here is a second copy of their rules.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { maskPersonalData } from '@order-pipeline/common';
+import { ordersTable, type StoredOrder } from '@order-pipeline/common/orders-table';
+import { LOCAL_CREDENTIALS, type StackInfo } from '@order-pipeline/local-aws/stack-file';
+import { connect } from '../../services/dlq-handler/src/cli/clients';
+import { runCli } from '../../services/dlq-handler/src/cli/run';
+import { readDocuments } from '../traces/cli';
+import { buildTrees, toNodes, traceIdsOfOrder } from '../traces/traceTree';
+import { type TraceWaterfall, waterfall } from './consoleTrace';
+import { collectStatus, type StatusReport } from './status';
+
+/** One queue as the Pipeline view shows it. */
+export interface QueueView {
+  id: string;
+  name: string;
+  visible: number;
+  inFlight: number;
+  delayed: number;
+  /** Seconds since the oldest message (waiting, in flight or delayed) was sent; null when empty. */
+  oldestAgeSeconds: number | null;
+}
+
+export interface PipelineView {
+  status: StatusReport['status'];
+  startedAt: string;
+  apiBaseUrl: string;
+  queues: QueueView[];
+  orders: StatusReport['orders'];
+  deadLetters: StatusReport['deadLetters'];
+  services: StatusReport['services'];
+  /** When this was read (ISO). */
+  at: string;
+}
+
+/** What one `pnpm dlq` run printed, line by line, and its exit code. */
+export interface CommandRun {
+  command: string;
+  exitCode: number;
+  lines: Array<{ stream: 'out' | 'err'; text: string }>;
+}
+
+export interface OrderView {
+  storeId: number;
+  orderId: string;
+  /** The orders table's item, personal data masked; undefined when there is none. */
+  order?: StoredOrder;
+  traces: TraceWaterfall[];
+}
+
+export interface ConsoleApi {
+  pipeline(): Promise<PipelineView>;
+  /** `pnpm dlq list --json`: masked summaries, oldest first. */
+  deadLetters(): Promise<unknown[]>;
+  /** `pnpm dlq show <messageId>`: masked. */
+  showDeadLetter(messageId: string): Promise<CommandRun>;
+  /** `pnpm dlq redrive --message-id ... [--dry-run]`. */
+  redrive(request: { messageIds: readonly string[]; dryRun: boolean }): Promise<CommandRun>;
+  order(storeId: number, orderId: string): Promise<OrderView>;
+}
+
+export interface ConsoleApiDeps {
+  /** The running stack's facts, as they are now (services change state while it runs). */
+  info: () => StackInfo;
+  /** The stack file `pnpm dlq` reads to find this stack. */
+  stackFile: string;
+  /** Each queue's oldest message's SentTimestamp by queue name (the embedded SQS's state). */
+  oldestSentTimestamps: () => Record<string, number | null>;
+  now?: () => Date;
+  /** How `pnpm dlq` is run; the real command by default (tests may count calls). */
+  runDlq?: typeof runCli;
+}
+
+const ageSeconds = (sentAt: number | null | undefined, now: number): number | null =>
+  sentAt === null || sentAt === undefined ? null : Math.max(0, Math.round((now - sentAt) / 1000));
+
+/** The console's reads and the redrive, against a running stack. */
+export const createConsoleApi = (deps: ConsoleApiDeps): ConsoleApi => {
+  const now = deps.now ?? (() => new Date());
+  const runDlq = deps.runDlq ?? runCli;
+
+  const dlq = async (argv: string[]): Promise<CommandRun> => {
+    const lines: CommandRun['lines'] = [];
+    const exitCode = await runDlq(argv, {
+      output: {
+        out: (text) => lines.push({ stream: 'out', text }),
+        err: (text) => lines.push({ stream: 'err', text }),
+      },
+      connect,
+      stackFile: deps.stackFile,
+      now,
+    });
+    return { command: `pnpm dlq ${argv.join(' ')}`, exitCode, lines };
+  };
+
+  const withDocuments = async <T>(work: (client: DynamoDBDocumentClient) => Promise<T>): Promise<T> => {
+    const info = deps.info();
+    const client = new DynamoDBClient({
+      region: info.region,
+      endpoint: info.dynamoEndpoint,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    try {
+      return await work(DynamoDBDocumentClient.from(client));
+    } finally {
+      client.destroy();
+    }
+  };
+
+  return {
+    async pipeline() {
+      const info = deps.info();
+      const report = await collectStatus(info);
+      const sentAt = deps.oldestSentTimestamps();
+      const at = now();
+      return {
+        status: report.status,
+        startedAt: report.startedAt,
+        apiBaseUrl: report.apiBaseUrl,
+        queues: Object.entries(report.queues).map(([id, queue]) => ({
+          id,
+          ...queue,
+          oldestAgeSeconds: ageSeconds(sentAt[queue.name], at.getTime()),
+        })),
+        orders: report.orders,
+        deadLetters: report.deadLetters,
+        services: report.services,
+        at: at.toISOString(),
+      };
+    },
+
+    async deadLetters() {
+      const run = await dlq(['list', '--json']);
+      if (run.exitCode !== 0) {
+        throw new Error(run.lines.map((line) => line.text).join('\n') || `${run.command} failed`);
+      }
+      return JSON.parse(
+        run.lines
+          .filter((line) => line.stream === 'out')
+          .map((line) => line.text)
+          .join('\n'),
+      ) as unknown[];
+    },
+
+    showDeadLetter: (messageId) => dlq(['show', messageId]),
+
+    redrive: ({ messageIds, dryRun }) =>
+      dlq(['redrive', ...messageIds.flatMap((id) => ['--message-id', id]), ...(dryRun ? ['--dry-run'] : [])]),
+
+    async order(storeId, orderId) {
+      const info = deps.info();
+      const stored = await withDocuments((client) =>
+        ordersTable(client, info.tables.OrdersTable ?? '').get({ storeId, orderId }),
+      );
+      const nodes = toNodes(await readDocuments(info.tracesFile).catch(() => []));
+      // The stored order names its trace; every segment annotated with the order id counts too (a
+      // redriven message continues the producer's trace, a legacy one may have started its own),
+      // unless it names another store: two stores' orders may share an order id.
+      const ofStore = nodes.filter((node) =>
+        [undefined, storeId].includes(node.annotations.storeId as number),
+      );
+      const traceIds = [
+        ...new Set([...(stored?.traceId ? [stored.traceId] : []), ...traceIdsOfOrder(ofStore, orderId)]),
+      ];
+      const trees = buildTrees(nodes.filter((node) => traceIds.includes(node.traceId)));
+      const traces = traceIds
+        .map((traceId) =>
+          waterfall(
+            traceId,
+            trees.filter((tree) => tree.traceId === traceId),
+          ),
+        )
+        .filter((trace) => trace.rows.length > 0);
+      return maskPersonalData({
+        storeId,
+        orderId,
+        ...(stored === undefined ? {} : { order: stored }),
+        traces,
+      }) as OrderView;
+    },
+  };
+};
