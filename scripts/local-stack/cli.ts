@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SAMPLE_ORDER } from '@order-pipeline/local-aws';
 import type { StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { createConsole } from './console';
 import { BASE_PORT_ENV, DEFAULT_PORTS, describePorts, PORT_SPAN } from './ports';
@@ -36,16 +37,7 @@ Ports bound (127.0.0.1): ${describePorts(ports)}.
 Every service's full output is in .local/logs/. See also: pnpm status, pnpm stop.`;
 
 export const summary = (info: StackInfo): string => {
-  const sample = JSON.stringify({
-    storeId: 7,
-    currency: 'EUR',
-    customer: {
-      name: 'Ada Lovelace',
-      email: 'ada@example.com',
-      address: { line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
-    },
-    items: [{ sku: 'TEA-001', quantity: 2, unitPriceCents: 450 }],
-  });
+  const sample = JSON.stringify(SAMPLE_ORDER);
   return [
     '',
     'Local stack is up.',

@@ -78,23 +78,26 @@ export const runOpenApiCli = async (argv: readonly string[], output: Output): Pr
   }
   const operations = Object.values(document.paths).flatMap((path) => Object.keys(path)).length;
   const schemas = Object.keys(document.components.schemas).length;
-  output.out(
-    `OpenAPI ${document.openapi}, ${operations} operations, ${schemas} schemas: valid OpenAPI ${validation.version} (@seriousme/openapi-schema-validator)`,
-  );
+  const summary = `OpenAPI ${document.openapi}, ${operations} operations, ${schemas} schemas: valid OpenAPI ${validation.version} (@seriousme/openapi-schema-validator)`;
   const files = [
     { path: DOCUMENT_PATH, text: renderDocument(), isDocument: true },
     { path: REQUESTS_PATH, text: renderRequests(), isDocument: false },
   ];
-  let failed = false;
-  for (const file of files) {
-    const target = join(parsed.root, file.path);
-    if (!parsed.check) {
+  if (!parsed.check) {
+    // Both files first, then the report: output that cannot be written (a closed pipe) leaves no file behind.
+    for (const file of files) {
+      const target = join(parsed.root, file.path);
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, file.text);
-      output.out(`wrote ${file.path}`);
-      continue;
     }
-    const current = await readIfPresent(target);
+    output.out(summary);
+    for (const file of files) output.out(`wrote ${file.path}`);
+    return EXIT.ok;
+  }
+  output.out(summary);
+  let failed = false;
+  for (const file of files) {
+    const current = await readIfPresent(join(parsed.root, file.path));
     if (current === file.text) {
       output.out(`${file.path} is up to date`);
       continue;

@@ -385,7 +385,6 @@ export const buildDocument = () => ({
       `**Retrying safely.** A timeout, a 504 or a 503 may hide an order that was queued: ${RETRY_SAFELY}.`,
       "**Strict input.** Some of the schema's rules JSON Schema cannot state; each field lists them under `x-refinements` (text is trimmed before its length limits apply, must be well-formed Unicode without control characters, required text must have visible characters, a phone at least 4 digits). Unknown keys are ignored.",
     ].join('\n\n'),
-    license: { name: 'MIT', identifier: 'MIT' },
   },
   servers: [
     {

@@ -1,6 +1,7 @@
 // The document's examples. Requests are real ones (the contract test sends each to the real handlers);
 // the answers to refused requests are computed by the same checks the handlers run, so their codes,
 // messages and issues are the API's own.
+import { SAMPLE_ORDER, SAMPLE_STORE_ID } from '@order-pipeline/local-aws';
 import { assertOrdersFor, assertStoreOpen } from '../../services/ingest-api/src/caller';
 import { conflictError, readOrderRequest } from '../../services/ingest-api/src/createOrder';
 import { RequestError } from '../../services/ingest-api/src/errors';
@@ -8,21 +9,12 @@ import { type ApiEvent, errorBody, readJsonBody } from '../../services/ingest-ap
 import { orderIdFromIdempotencyKey } from '../../services/ingest-api/src/idempotencyKey';
 
 /** The store the README's samples use (the local stack's store 7, key `local-dev-key-0123456789abcdef`). */
-export const EXAMPLE_STORE_ID = 7;
+export const EXAMPLE_STORE_ID = SAMPLE_STORE_ID;
 /** The README's Idempotency-Key. */
 export const EXAMPLE_IDEMPOTENCY_KEY = 'checkout-7-0001';
 
-/** The README's `curl` body: no orderId, no createdAt (the API assigns them). */
-export const README_ORDER = {
-  storeId: 7,
-  currency: 'EUR',
-  customer: {
-    name: 'Ada Lovelace',
-    email: 'ada@example.com',
-    address: { line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
-  },
-  items: [{ sku: 'TEA-001', quantity: 2, unitPriceCents: 450 }],
-};
+/** The README's `curl` body (and `pnpm start`'s sample): no orderId, no createdAt (the API assigns them). */
+export const README_ORDER = SAMPLE_ORDER;
 
 /** An order with every field, its orderId chosen by the store. */
 export const FULL_ORDER = {

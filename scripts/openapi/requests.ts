@@ -28,24 +28,21 @@ const keyOf = (storeId: number): string => {
   return store.apiKey;
 };
 
+const README_POST: HttpRequest = {
+  title: "The README's order: store 7, its orderId derived from the Idempotency-Key",
+  expect: 202,
+  method: 'POST',
+  path: '/orders',
+  store: 7,
+  headers: { 'Idempotency-Key': ex.EXAMPLE_IDEMPOTENCY_KEY },
+  body: ex.README_ORDER,
+};
+
 export const REQUESTS: readonly HttpRequest[] = [
+  README_POST,
   {
-    title: "The README's order: store 7, its orderId derived from the Idempotency-Key",
-    expect: 202,
-    method: 'POST',
-    path: '/orders',
-    store: 7,
-    headers: { 'Idempotency-Key': ex.EXAMPLE_IDEMPOTENCY_KEY },
-    body: ex.README_ORDER,
-  },
-  {
+    ...README_POST,
     title: 'The same again: a replay (same orderId and messageId, header idempotent-replayed: true)',
-    expect: 202,
-    method: 'POST',
-    path: '/orders',
-    store: 7,
-    headers: { 'Idempotency-Key': ex.EXAMPLE_IDEMPOTENCY_KEY },
-    body: ex.README_ORDER,
   },
   {
     title: "Its status, with store 7's key",

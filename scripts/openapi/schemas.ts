@@ -22,10 +22,8 @@ const fieldIssue = z.strictObject({
   message: z.string(),
 });
 
-const functionErrorCodes = Object.values(ERROR_CODE);
-
 const errorBody = z.strictObject({
-  code: z.enum(functionErrorCodes),
+  code: z.enum(Object.values(ERROR_CODE)),
   message: z.string(),
   issues: z.optional(z.array(fieldIssue)),
 });
@@ -197,6 +195,8 @@ type JsonSchema = Record<string, unknown>;
  * What JSON Schema cannot say, said in words and as `x-refinements`: zod's custom refinements (their own
  * messages, the ones a 400 answers with) and `trim`, which runs before the length limits.
  */
+// The checks are read from zod 4's schema definition (`_zod.def`, the object zod/v4/core documents for
+// tools built on zod): a custom refinement keeps its message as `error`, `trim` is an `overwrite` check.
 const describeRefinements = (ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void => {
   const checks = ((ctx.zodSchema as { _zod: { def: { checks?: unknown[] } } })._zod.def.checks ?? []).map(
     (check) => (check as { _zod: { def: { check: string; error?: (issue: object) => unknown } } })._zod.def,
@@ -245,6 +245,3 @@ export const componentSchemas = (): Record<string, JsonSchema> => ({
   ...convert(requests, 'input'),
   ...convert(responses, 'output'),
 });
-
-/** The error codes the functions answer with (ERROR_CODE), for the documents' descriptions. */
-export { functionErrorCodes };

@@ -1,10 +1,13 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseOrderRequest } from '@order-pipeline/common';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
 import { DOCUMENT_PATH, renderDocument } from '../openapi/document';
+import * as ex from '../openapi/examples';
 import { REQUESTS_PATH, renderRequests } from '../openapi/requests';
 import { runCommand } from './e2e/program';
+import { documentChecker, loadDocument } from './openapiHarness';
 
 const CLI = 'scripts/openapi/cli.ts';
 
@@ -133,5 +136,52 @@ describe('pnpm openapi', () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`${DOCUMENT_PATH} does not exist: run \`pnpm openapi\``);
     expect(stderr).toContain(`${REQUESTS_PATH} does not exist`);
+  });
+});
+
+describe("the document's x-refinements", () => {
+  const document = loadDocument();
+  const check = documentChecker(document);
+  const customer = ex.README_ORDER.customer;
+  const refinementsOf = (field: string): string[] =>
+    document.components.schemas.OrderRequest?.properties?.customer?.properties?.[field]?.['x-refinements'] ??
+    [];
+
+  // Each: an order JSON Schema accepts, the issue the API refuses it with, and the rule that says so.
+  it.each([
+    ['a name of spaces only', { name: '   ' }, 'must not be empty', 'trimmed of surrounding white space'],
+    [
+      'a lone surrogate',
+      { name: 'Ada \ud800' },
+      'must be well-formed Unicode',
+      'must be well-formed Unicode',
+    ],
+    [
+      'a control character',
+      { name: 'Ada\u0007' },
+      'must not contain control characters',
+      'must not contain control characters',
+    ],
+    [
+      'a zero-width space only',
+      { name: '\u200b' },
+      'must contain visible characters',
+      'must contain visible characters',
+    ],
+    [
+      'a phone of 2 digits',
+      { phone: '12 ( )' },
+      'must be a phone number (at least 4 digits)',
+      'at least 4 digits',
+    ],
+  ])('say why %s, valid by JSON Schema, is refused', (_name, change, issue, rule) => {
+    const order = { ...ex.README_ORDER, customer: { ...customer, ...change } };
+    const field = Object.keys(change)[0] ?? '';
+
+    expect(check.componentErrors('OrderRequest', order)).toEqual([]);
+    expect(() => parseOrderRequest(order)).toThrow(
+      expect.objectContaining({ issues: [{ path: `customer.${field}`, message: issue }] }),
+    );
+    expect(refinementsOf(field).some((refinement) => refinement.includes(rule))).toBe(true);
   });
 });

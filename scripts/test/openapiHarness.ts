@@ -137,7 +137,14 @@ export interface OpenApiDocument {
   components: {
     parameters: Record<string, { name: string; in: string; example?: string }>;
     headers: Record<string, HeaderObject>;
+    schemas: Record<string, JsonSchema>;
   };
+}
+
+/** A JSON Schema as the document holds it (zod's output, and x-refinements). */
+export interface JsonSchema {
+  properties?: Record<string, JsonSchema>;
+  'x-refinements'?: string[];
 }
 
 /** docs/openapi.json as checked in (its freshness is scripts/test/openapi.test.ts's). */
@@ -201,6 +208,14 @@ export const documentChecker = (document: OpenApiDocument) => {
         if (header.required && !(name in answer.headers)) problems.push(`${name} is required but missing`);
       }
       return problems;
+    },
+    /** The ajv errors of `value` against a component schema, [] when it matches. */
+    componentErrors(id: string, value: unknown): string[] {
+      const ref = `openapi.json#/components/schemas/${id}`;
+      const validate = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
+      return validate(value)
+        ? []
+        : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
     },
     /** The value of a named example of this answer. */
     example(operationId: OperationId, status: number, name: string): unknown {

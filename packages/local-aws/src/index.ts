@@ -8,7 +8,7 @@ export {
   writeTestStackFile,
 } from './localAws';
 export { type ProvisionedQueue, provisionQueues, provisionTables } from './provision';
-export { type LocalStore, SAMPLE_STORE_ID, SEED_STORES, seedStores } from './seedStores';
+export { type LocalStore, SAMPLE_ORDER, SAMPLE_STORE_ID, SEED_STORES, seedStores } from './seedStores';
 export {
   LOCAL_ACCOUNT_ID,
   LOCAL_HOST,

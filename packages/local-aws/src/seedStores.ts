@@ -14,6 +14,21 @@ export interface LocalStore {
 /** The store the README's samples use; its key is the stack file's `apiKey` (kept for older clients). */
 export const SAMPLE_STORE_ID = 7;
 
+/**
+ * The sample store's order, as the README's `curl`, `pnpm start`'s sample, docs/requests.http and the
+ * OpenAPI document's example send it: no orderId, no createdAt (the API assigns them).
+ */
+export const SAMPLE_ORDER = {
+  storeId: SAMPLE_STORE_ID,
+  currency: 'EUR',
+  customer: {
+    name: 'Ada Lovelace',
+    email: 'ada@example.com',
+    address: { line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
+  },
+  items: [{ sku: 'TEA-001', quantity: 2, unitPriceCents: 450 }],
+};
+
 const NAMES = [
   'Camden',
   'Brixton',
