@@ -33,6 +33,12 @@ describe('a function bundle built for one tracing backend', () => {
     expect(packages.filter((name) => name.startsWith('@opentelemetry/'))).toEqual([]);
   });
 
+  it("leaves out the X-Ray SDK's parts the backend never uses (its SDK v2 patcher and semver)", async () => {
+    const packages = await packagesIn('xray');
+
+    expect(packages.has('semver')).toBe(false);
+  });
+
   it('holds OpenTelemetry and not the X-Ray SDK when built for otel', async () => {
     const packages = [...(await packagesIn('otel'))];
 
