@@ -4,9 +4,11 @@ import { build } from 'esbuild';
 
 // serverless.shared.yml defines process.env.TRACING_BACKEND at build time, so that a function's
 // bundle holds only its stage's tracing backend: the other costs neither bytes nor init time.
-const packagesIn = async (backend: string): Promise<Set<string>> => {
+const CONSUMER = join(REPO_ROOT, 'services', 'order-consumer', 'src', 'handler.ts');
+
+const packagesIn = async (backend: string, entry = CONSUMER): Promise<Set<string>> => {
   const result = await build({
-    entryPoints: [join(REPO_ROOT, 'services', 'order-consumer', 'src', 'handler.ts')],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -44,5 +46,14 @@ describe('a function bundle built for one tracing backend', () => {
 
     expect(packages).toEqual(expect.arrayContaining(['@opentelemetry/sdk-trace', '@opentelemetry/api']));
     expect(packages).not.toContain('aws-xray-sdk-core');
+  });
+});
+
+describe('a function bundle', () => {
+  it('holds no zod when the function validates no order (@order-pipeline/common has no side effects)', async () => {
+    const getOrder = join(REPO_ROOT, 'services', 'ingest-api', 'src', 'handlers', 'getOrder.ts');
+
+    expect((await packagesIn('xray', getOrder)).has('zod')).toBe(false);
+    expect((await packagesIn('xray')).has('zod')).toBe(true);
   });
 });
