@@ -76,8 +76,13 @@ const wrap = (segment: XRaySegment, traceId: string): Span => ({
  * The Lambda runtime's facade segment, when this process really is in Lambda with active tracing.
  * serverless-offline sets IS_OFFLINE and has no facade worth attaching to.
  */
+let inLambdaProcess: boolean | undefined;
+
 const lambdaFacade = (): Segment | undefined => {
-  if (!inLambda()) return undefined;
+  // Read once (three environment reads per span were a tenth of its cost): the runtime's variables
+  // and serverless-offline's IS_OFFLINE are set before the first invocation and never change.
+  inLambdaProcess ??= inLambda();
+  if (!inLambdaProcess) return undefined;
   const current = contextUtils.getSegment();
   if (current === undefined) return undefined;
   const facade = current instanceof Subsegment ? current.segment : current;
@@ -111,7 +116,7 @@ const inSpan = async <T>(options: SpanOptions, work: (span: Span) => Promise<T>)
   const { segment, traceId } = openSegment(options, producer);
   const span = wrap(segment, traceId);
   span.annotate('producerTraceId', producer?.root);
-  for (const [key, value] of Object.entries(options.annotations ?? {})) span.annotate(key, value);
+  for (const key in options.annotations) span.annotate(key, options.annotations[key]);
   const namespace = contextUtils.getNamespace();
   try {
     const result = await namespace.runAndReturn(() => {
