@@ -13,9 +13,14 @@ export interface ColdStartRow {
   backend: TracingBackendName;
   bundleKb: number;
   baselineKb: number;
+  /** Wall-clock init, median: what Lambda bills, but on a shared machine it also counts waiting for a core. */
   initMs: number;
   baselineInitMs: number;
   ratio: number;
+  /** CPU time (user + system) of the same inits, median: what a loaded machine distorts least. */
+  initCpuMs: number;
+  baselineInitCpuMs: number;
+  cpuRatio: number;
   sdkClients: string[];
 }
 
@@ -82,11 +87,17 @@ export const baselineSource = (clients: readonly string[]): string =>
     })
     .join('\n');
 
-const initOnce = async (file: string, env: NodeJS.ProcessEnv): Promise<number> => {
-  // A fresh process per sample: the time to load the bundle (which builds the handler and its clients).
-  const probe = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
+interface InitSample {
+  wallMs: number;
+  cpuMs: number;
+}
+
+const initOnce = async (file: string, env: NodeJS.ProcessEnv): Promise<InitSample> => {
+  // A fresh process per sample: the time to load the bundle (which builds the handler and its clients),
+  // wall clock and CPU of this process (every thread: the compiler's and GC's helpers too).
+  const probe = `const c=process.cpuUsage(),t=process.hrtime.bigint();require(${JSON.stringify(file)});const w=Number(process.hrtime.bigint()-t)/1e6,u=process.cpuUsage(c);process.stdout.write(JSON.stringify({wallMs:w,cpuMs:(u.user+u.system)/1e3}));`;
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', probe], { env });
-  return Number(stdout);
+  return JSON.parse(stdout) as InitSample;
 };
 
 const kb = async (file: string) => round((await stat(file)).size / 1024, 1);
@@ -127,18 +138,21 @@ export const measureColdStarts = async (
         ...stringEnv(config.provider.environment),
         ...stringEnv(fn.environment),
       };
-      const initMs = new Map(bundles.map(({ backend }) => [backend, [] as number[]]));
-      const baselineInitMs: number[] = [];
+      const inits = new Map(bundles.map(({ backend }) => [backend, [] as InitSample[]]));
+      const baselineInits: InitSample[] = [];
       // Interleave the bundles and the baseline so that machine noise hits all of them alike.
       for (let sample = 0; sample < samples; sample++) {
         for (const { backend, outfile } of bundles) {
-          initMs.get(backend)?.push(await initOnce(outfile, { ...baseEnv, TRACING_BACKEND: backend }));
+          inits.get(backend)?.push(await initOnce(outfile, { ...baseEnv, TRACING_BACKEND: backend }));
         }
-        baselineInitMs.push(await initOnce(baselineFile, baseEnv));
+        baselineInits.push(await initOnce(baselineFile, baseEnv));
       }
-      const baseline = median(baselineInitMs);
+      const baseline = median(baselineInits.map(({ wallMs }) => wallMs));
+      const baselineCpu = median(baselineInits.map(({ cpuMs }) => cpuMs));
       for (const { backend, outfile } of bundles) {
-        const init = median(initMs.get(backend) ?? []);
+        const samples = inits.get(backend) ?? [];
+        const init = median(samples.map(({ wallMs }) => wallMs));
+        const initCpu = median(samples.map(({ cpuMs }) => cpuMs));
         rows.push({
           function: `${service}/${name}`,
           backend,
@@ -147,6 +161,9 @@ export const measureColdStarts = async (
           initMs: round(init),
           baselineInitMs: round(baseline),
           ratio: round(init / baseline),
+          initCpuMs: round(initCpu),
+          baselineInitCpuMs: round(baselineCpu),
+          cpuRatio: round(initCpu / baselineCpu),
           sdkClients,
         });
       }

@@ -1,6 +1,6 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { MessageAttributeError } from './errors';
-import { ORDER_CONTENT_TYPE } from './order';
+import { ORDER_CONTENT_TYPE } from './orderContract';
 
 /** Names of the attributes every order message carries (the message contract). */
 export const ATTRIBUTE = {

@@ -30,8 +30,6 @@ export {
 } from './errors';
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export {
-  ORDER_CONTENT_TYPE,
-  ORDER_ID_PATTERN,
   type Order,
   type OrderItem,
   type OrderRequest,
@@ -40,6 +38,7 @@ export {
   parseOrder,
   parseOrderRequest,
 } from './order';
+export { ORDER_CONTENT_TYPE, ORDER_ID_PATTERN } from './orderContract';
 export { canonicalJson, orderFingerprint } from './orderFingerprint';
 export { type InspectedMessage, inspectOrderMessage, type OrderMessage } from './orderMessage';
 export {

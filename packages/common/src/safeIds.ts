@@ -1,4 +1,4 @@
-import { ORDER_ID_PATTERN } from './order';
+import { ORDER_ID_PATTERN } from './orderContract';
 import { containsPersonalData } from './redaction';
 
 /** What a correlation id may look like on the wire (`x-correlation-id`, the `correlation_id` attribute). */

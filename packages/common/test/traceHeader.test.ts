@@ -21,6 +21,20 @@ describe('parseTraceHeader()', () => {
     });
   });
 
+  it('reads the fields alike in any order and spacing, and with Parent or Sampled left out', () => {
+    expect(
+      parseTraceHeader('Sampled=1; Parent=53995c3f42cd8ad8 ;Root=1-5759e988-bd862e3fe1be46a994272793'),
+    ).toEqual(parseTraceHeader(HEADER));
+    expect(parseTraceHeader('Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0')).toEqual({
+      root: '1-5759e988-bd862e3fe1be46a994272793',
+      sampled: '0',
+    });
+    expect(parseTraceHeader('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8')).toEqual({
+      root: '1-5759e988-bd862e3fe1be46a994272793',
+      parent: '53995c3f42cd8ad8',
+    });
+  });
+
   it('drops fields it does not forward, such as Lineage', () => {
     expect(parseTraceHeader(`${HEADER};Lineage=a87bd80c:1|68fd508a:5`)).toEqual(parseTraceHeader(HEADER));
   });
