@@ -1,8 +1,8 @@
 import { isStoreId } from '@order-pipeline/common';
 import { type CommandTarget, strictParse, UsageError } from '@order-pipeline/common/cli';
+import { ADD_OPTIONS, COMMANDS, type CommandName, LIST_OPTIONS } from './usage';
 
-export const COMMANDS = ['list', 'add', 'open', 'close', 'rotate-key'] as const;
-export type CommandName = (typeof COMMANDS)[number];
+export { COMMANDS, type CommandName };
 
 type Target = CommandTarget;
 
@@ -12,14 +12,8 @@ export type ParsedCommand =
   | (Target & { kind: 'add'; storeId: number; name: string; closed: boolean })
   | (Target & { kind: 'open' | 'close' | 'rotate-key'; storeId: number });
 
-const OPTIONS = {
-  stage: { type: 'string', default: 'local' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  json: { type: 'boolean' },
-  name: { type: 'string' },
-  closed: { type: 'boolean' },
-} as const;
+/** Every command's options, parsed at once; each command then refuses the others' own. */
+const OPTIONS = { ...LIST_OPTIONS, ...ADD_OPTIONS } as const;
 
 /** Which options each command takes besides --stage, --region and --help. */
 const OWN_OPTIONS: Record<CommandName, readonly string[]> = {
