@@ -108,7 +108,15 @@ const OPTIONS = {
   },
 } as const;
 
-export const benchCommand: Program<typeof OPTIONS> = {
+/** What `pnpm bench` measures with, and where it writes (fakes and a temp dir in its tests). */
+export interface BenchDeps {
+  measureColdStarts: (samples: number) => Promise<ColdStartRow[]>;
+  measureConsumer: (messages: number, rounds: number) => Promise<ConsumerFigures>;
+  measureEndToEnd: typeof measureEndToEnd;
+  resultsDir: string;
+}
+
+export const benchProgram = (deps: BenchDeps): Program<typeof OPTIONS> => ({
   name: 'pnpm bench',
   description: `Measures, side by side in one run (this machine is shared and noisy, so figures are ratios):
   1. cold start per function and tracing backend (xray, otel): bundle size and init time against a
@@ -127,8 +135,8 @@ export const benchCommand: Program<typeof OPTIONS> = {
 Prints a table and writes bench/results/latest.json.`,
   options: OPTIONS,
   notes: 'Exit codes: 0 measured, 1 a measurement failed, 2 usage.',
-  run: ({ values }, output) => bench(values, output),
-};
+  run: ({ values }, output) => bench(values, output, deps),
+});
 
 /** --concurrency, checked before anything is measured. */
 const concurrencyOf = (raw: string | undefined): number => {
@@ -139,14 +147,14 @@ const concurrencyOf = (raw: string | undefined): number => {
   return concurrency;
 };
 
-const bench = async (values: Values<typeof OPTIONS>, output: Output): Promise<number> => {
+const bench = async (values: Values<typeof OPTIONS>, output: Output, deps: BenchDeps): Promise<number> => {
   if (values.only !== undefined && !SECTIONS.includes(values.only as Section)) {
     throw new UsageError(`--only must be one of ${SECTIONS.join(', ')}`);
   }
   const concurrency = concurrencyOf(values.concurrency);
   const wanted = (section: Section) => values.only === undefined || values.only === section;
   const quick = values.quick === true;
-  const resultsFile = join(REPO_ROOT, 'bench', 'results', 'latest.json');
+  const resultsFile = join(deps.resultsDir, 'latest.json');
   // With --only, the other sections keep their last figures.
   const previous =
     values.only === undefined
@@ -162,15 +170,15 @@ const bench = async (values: Values<typeof OPTIONS>, output: Output): Promise<nu
   };
   if (wanted('cold-start')) {
     output.err('cold start ...');
-    results.coldStart = await measureColdStarts(quick ? 5 : 15);
+    results.coldStart = await deps.measureColdStarts(quick ? 5 : 15);
   }
   if (wanted('consumer')) {
     output.err('consumer efficiency ...');
-    results.consumer = await measureConsumer(quick ? 500 : 2000, quick ? 3 : 7);
+    results.consumer = await deps.measureConsumer(quick ? 500 : 2000, quick ? 3 : 7);
   }
   if (wanted('e2e')) {
     output.err('local end to end (starts the stack twice) ...');
-    results.endToEnd = await measureEndToEnd({
+    results.endToEnd = await deps.measureEndToEnd({
       orders: quick ? 300 : 2000,
       singleSamples: quick ? 30 : 50,
       concurrency,
@@ -189,4 +197,13 @@ const bench = async (values: Values<typeof OPTIONS>, output: Output): Promise<nu
   return EXIT.ok;
 };
 
-if (require.main === module) mainOf(benchCommand);
+if (require.main === module) {
+  mainOf(
+    benchProgram({
+      measureColdStarts,
+      measureConsumer,
+      measureEndToEnd,
+      resultsDir: join(REPO_ROOT, 'bench', 'results'),
+    }),
+  );
+}

@@ -49,6 +49,12 @@ export interface CommandSpec<O extends OptionsTable = OptionsTable> {
   readonly notes?: string | ((values: Values<O> | undefined) => string);
 }
 
+/** parseArgs' own message (it names the option); its errors may come from another realm (jest's vm). */
+const parseErrorMessage = (error: unknown): string => {
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
+};
+
 const HELP_OPTION = { type: 'boolean', short: 'h', help: 'show this help' } as const satisfies OptionSpec;
 
 const optionName = (name: string, spec: OptionSpec): string =>
@@ -109,7 +115,7 @@ export const parseCommandLine = <O extends OptionsTable>(
       allowPositionals: true,
     });
   } catch (error) {
-    throw new UsageError(toError(error).message, command);
+    throw new UsageError(parseErrorMessage(error), command);
   }
   const { help, ...values } = parsed.values;
   if (help === true) return { help: true, values: values as Values<O> };
@@ -228,7 +234,7 @@ export const strictParse = <O extends OptionsTable>(
     });
     return { values: values as unknown as Values<O> & { help?: boolean }, positionals };
   } catch (error) {
-    throw new UsageError(toError(error).message, command);
+    throw new UsageError(parseErrorMessage(error), command);
   }
 };
 

@@ -1,0 +1,66 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCommand } from '@order-pipeline/common/cli';
+import { type BenchDeps, benchProgram } from '../bench/cli';
+
+// pnpm bench through the CLI frame's run function, with measurements that answer at once: a real
+// run takes minutes (its --help and usage errors are run as a program in commands.test.ts).
+describe('pnpm bench', () => {
+  let resultsDir: string;
+  const measured: string[] = [];
+
+  const recorded = () => {
+    const lines = { out: [] as string[], err: [] as string[] };
+    return {
+      lines,
+      output: { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line) },
+    };
+  };
+
+  const deps = (overrides: Partial<BenchDeps> = {}): BenchDeps => ({
+    measureColdStarts: async () => {
+      measured.push('cold-start');
+      throw new Error('esbuild could not bundle ingest-api');
+    },
+    measureConsumer: async () => {
+      measured.push('consumer');
+      throw new Error('not expected');
+    },
+    measureEndToEnd: async () => {
+      measured.push('e2e');
+      throw new Error('not expected');
+    },
+    resultsDir,
+    ...overrides,
+  });
+
+  beforeEach(async () => {
+    measured.length = 0;
+    resultsDir = await mkdtemp(join(tmpdir(), 'bench-results-'));
+  });
+
+  afterEach(() => rm(resultsDir, { recursive: true, force: true }));
+
+  it('exits 1 with the failure on stderr when a measurement fails, and writes no results', async () => {
+    const { lines, output } = recorded();
+
+    const code = await runCommand(benchProgram(deps()), ['--only', 'cold-start'], output);
+
+    expect(code).toBe(1);
+    expect(measured).toEqual(['cold-start']);
+    expect(lines.err).toContain('error: esbuild could not bundle ingest-api');
+    expect(await readdir(resultsDir)).toEqual([]);
+  });
+
+  it('refuses a concurrency out of range with exit code 2 before measuring anything', async () => {
+    const { lines, output } = recorded();
+
+    const code = await runCommand(benchProgram(deps()), ['--concurrency', '65'], output);
+
+    expect(code).toBe(2);
+    expect(measured).toEqual([]);
+    expect(lines.err.join('\n')).toContain('error: --concurrency must be an integer from 1 to 64');
+    expect(lines.err.join('\n')).toContain('Usage: pnpm bench');
+  });
+});
