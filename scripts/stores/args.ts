@@ -1,5 +1,6 @@
 import { isStoreId } from '@order-pipeline/common';
 import { type CommandTarget, strictParse, UsageError } from '@order-pipeline/common/cli';
+import { LOCAL_STAGE } from './stage';
 import { ADD_OPTIONS, COMMANDS, type CommandName, LIST_OPTIONS } from './usage';
 
 export { COMMANDS, type CommandName };
@@ -50,7 +51,7 @@ export const parseCommand = (argv: readonly string[]): ParsedCommand => {
       throw new UsageError(`${name} takes no --${option}`, name);
     }
   }
-  const stage = values.stage.trim();
+  const stage = (values.stage ?? LOCAL_STAGE).trim();
   if (stage === '') throw new UsageError('--stage must not be empty', name);
   const target = { stage, region: values.region };
   if (name === 'list') {

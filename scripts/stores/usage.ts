@@ -1,36 +1,20 @@
 import { STORE_CACHE_TTL_MS } from '@order-pipeline/common';
-import type { CommandGroup, OptionsTable } from '@order-pipeline/common/cli';
+import { type CommandGroup, STAGE_OPTIONS } from '@order-pipeline/common/cli';
 
 const TTL = `${STORE_CACHE_TTL_MS / 1000} s`;
 
 export const COMMANDS = ['list', 'add', 'open', 'close', 'rotate-key'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
-/** The options of every command: where it runs. */
-export const TARGET_OPTIONS = {
-  stage: {
-    type: 'string',
-    default: 'local',
-    value: '<stage>',
-    help: `local (default: the running local stack, .local/stack.json) or a deployed
-stage, reached with the AWS default credential chain`,
-  },
-  region: {
-    type: 'string',
-    value: '<region>',
-    help: 'AWS region (default: AWS_REGION, else AWS_DEFAULT_REGION, else eu-west-1)',
-  },
-} as const satisfies OptionsTable;
-
 export const LIST_OPTIONS = {
   json: { type: 'boolean', help: 'one JSON array instead of a table' },
-  ...TARGET_OPTIONS,
+  ...STAGE_OPTIONS,
 } as const;
 
 export const ADD_OPTIONS = {
   name: { type: 'string', value: '<name>', help: "the store's name (required)" },
   closed: { type: 'boolean', help: 'add it closed (open it later with `pnpm stores open`)' },
-  ...TARGET_OPTIONS,
+  ...STAGE_OPTIONS,
 } as const;
 
 /** `pnpm stores`: its commands, their options and help, in one place. */
@@ -38,7 +22,7 @@ export const STORES_CLI: CommandGroup<CommandName> = {
   name: 'pnpm stores',
   description:
     'Manage the stores registry: which stores exist, whether they take orders, and their API keys.',
-  options: TARGET_OPTIONS,
+  options: STAGE_OPTIONS,
   notes: `Changes take effect within ${TTL} (each function caches the registry that long).
 Exit codes: 0 done, 1 failed, 2 bad arguments.`,
   commands: {
@@ -61,7 +45,7 @@ key is an API Gateway key in the stage's stores usage plan: its own throttle and
       args: '<storeId>',
       summary: 'the store takes orders again',
       description: `Opens a store: its orders are accepted again within ${TTL}.`,
-      options: TARGET_OPTIONS,
+      options: STAGE_OPTIONS,
     },
     close: {
       name: 'pnpm stores close',
@@ -69,7 +53,7 @@ key is an API Gateway key in the stage's stores usage plan: its own throttle and
       summary: "the store's orders are refused (403 store-closed at ingest)",
       description: `Closes a store: within ${TTL} ingest answers its POSTs 403 store-closed, and the consumer dead-letters
 its orders still queued as store-not-open. Its GETs are still answered.`,
-      options: TARGET_OPTIONS,
+      options: STAGE_OPTIONS,
     },
     'rotate-key': {
       name: 'pnpm stores rotate-key',
@@ -77,7 +61,7 @@ its orders still queued as store-not-open. Its GETs are still answered.`,
       summary: 'a new API key (shown once); the old one is retired',
       description: `Gives a store a new API key, printed once, and retires the old one (on AWS it is deleted from API
 Gateway; everywhere it stops naming the store within ${TTL}).`,
-      options: TARGET_OPTIONS,
+      options: STAGE_OPTIONS,
     },
   },
 };

@@ -24,6 +24,7 @@ export {
   parseOrAnswer,
   printUsageError,
   runCommand,
+  STAGE_OPTIONS,
   strictParse,
   usageOf,
   type Values,

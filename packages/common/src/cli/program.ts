@@ -186,6 +186,21 @@ export const main = (run: () => Promise<number>, output: Output = consoleOutput)
 export const mainOf = <O extends OptionsTable>(program: Program<O>): void =>
   main(() => runCommand(program, process.argv.slice(2)));
 
+/** `--stage` and `--region`: where a command that works on a stage (`pnpm dlq`, `pnpm stores`) runs. */
+export const STAGE_OPTIONS = {
+  stage: {
+    type: 'string',
+    value: '<stage>',
+    help: `local (default: the running local stack, .local/stack.json) or a deployed
+stage, reached with the AWS default credential chain`,
+  },
+  region: {
+    type: 'string',
+    value: '<region>',
+    help: 'AWS region (default: AWS_REGION, else AWS_DEFAULT_REGION, else eu-west-1)',
+  },
+} as const satisfies OptionsTable;
+
 /** A command of subcommands (`pnpm dlq list|show|redrive`): each described as a command of its own. */
 export interface CommandGroup<C extends string> {
   /** How it is run: `pnpm dlq`. */

@@ -1,26 +1,11 @@
 import { DEAD_LETTER_CLASS } from '@order-pipeline/common';
-import type { CommandGroup, OptionsTable } from '@order-pipeline/common/cli';
+import { type CommandGroup, type OptionsTable, STAGE_OPTIONS } from '@order-pipeline/common/cli';
 import { DEFAULT_MAX_REDRIVES } from './redrive';
 
 const CLASSES = Object.values(DEAD_LETTER_CLASS).join(', ');
 
 export const COMMANDS = ['list', 'show', 'redrive'] as const;
 export type CommandName = (typeof COMMANDS)[number];
-
-/** The options of every command: where it runs. */
-const TARGET_OPTIONS = {
-  stage: {
-    type: 'string',
-    value: '<stage>',
-    help: `local (default: the running local stack, .local/stack.json) or a deployed
-stage, reached with the AWS default credential chain`,
-  },
-  region: {
-    type: 'string',
-    value: '<region>',
-    help: 'AWS region (default: AWS_REGION, else AWS_DEFAULT_REGION, else eu-west-1)',
-  },
-} as const satisfies OptionsTable;
 
 export const COMMAND_OPTIONS = {
   list: {
@@ -34,14 +19,14 @@ export const COMMAND_OPTIONS = {
     until: { type: 'string', value: '<time>', help: 'archived before this ISO 8601 time' },
     status: { type: 'string', value: '<status>', help: 'ARCHIVED or REDRIVEN' },
     json: { type: 'boolean', help: 'JSON instead of a table' },
-    ...TARGET_OPTIONS,
+    ...STAGE_OPTIONS,
   },
   show: {
     unmask: {
       type: 'boolean',
       help: 'show personal data (customer name, e-mail, phone, address); masked by default',
     },
-    ...TARGET_OPTIONS,
+    ...STAGE_OPTIONS,
   },
   redrive: {
     'message-id': {
@@ -58,7 +43,7 @@ export const COMMAND_OPTIONS = {
       help: `refuse a message already redriven n times (default ${DEFAULT_MAX_REDRIVES})`,
     },
     'dry-run': { type: 'boolean', help: 'print what would be redriven; send and change nothing' },
-    ...TARGET_OPTIONS,
+    ...STAGE_OPTIONS,
   },
 } as const satisfies Record<CommandName, OptionsTable>;
 
@@ -66,7 +51,7 @@ export const COMMAND_OPTIONS = {
 export const DLQ_CLI: CommandGroup<CommandName> = {
   name: 'pnpm dlq',
   description: "Inspect and redrive the orders' dead letters archived by dlq-handler.",
-  options: TARGET_OPTIONS,
+  options: STAGE_OPTIONS,
   notes: 'Exit codes: 0 done, 1 failed, 2 bad arguments.',
   commands: {
     list: {
