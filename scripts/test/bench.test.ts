@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '@order-pipeline/common/cli';
+import { capturedOutput, runCommand } from '@order-pipeline/common/cli';
 import { type BenchDeps, benchProgram } from '../bench/cli';
 
 // pnpm bench through the CLI frame's run function, with measurements that answer at once: a real
@@ -9,14 +9,6 @@ import { type BenchDeps, benchProgram } from '../bench/cli';
 describe('pnpm bench', () => {
   let resultsDir: string;
   const measured: string[] = [];
-
-  const recorded = () => {
-    const lines = { out: [] as string[], err: [] as string[] };
-    return {
-      lines,
-      output: { out: (line: string) => lines.out.push(line), err: (line: string) => lines.err.push(line) },
-    };
-  };
 
   const deps = (overrides: Partial<BenchDeps> = {}): BenchDeps => ({
     measureColdStarts: async () => {
@@ -43,24 +35,24 @@ describe('pnpm bench', () => {
   afterEach(() => rm(resultsDir, { recursive: true, force: true }));
 
   it('exits 1 with the failure on stderr when a measurement fails, and writes no results', async () => {
-    const { lines, output } = recorded();
+    const recorded = capturedOutput();
 
-    const code = await runCommand(benchProgram(deps()), ['--only', 'cold-start'], output);
+    const code = await runCommand(benchProgram(deps()), ['--only', 'cold-start'], recorded.output);
 
     expect(code).toBe(1);
     expect(measured).toEqual(['cold-start']);
-    expect(lines.err).toContain('error: esbuild could not bundle ingest-api');
+    expect(recorded.err()).toBe('cold start ...\nerror: esbuild could not bundle ingest-api');
     expect(await readdir(resultsDir)).toEqual([]);
   });
 
   it('refuses a concurrency out of range with exit code 2 before measuring anything', async () => {
-    const { lines, output } = recorded();
+    const recorded = capturedOutput();
 
-    const code = await runCommand(benchProgram(deps()), ['--concurrency', '65'], output);
+    const code = await runCommand(benchProgram(deps()), ['--concurrency', '65'], recorded.output);
 
     expect(code).toBe(2);
     expect(measured).toEqual([]);
-    expect(lines.err.join('\n')).toContain('error: --concurrency must be an integer from 1 to 64');
-    expect(lines.err.join('\n')).toContain('Usage: pnpm bench');
+    expect(recorded.err()).toContain('error: --concurrency must be an integer from 1 to 64');
+    expect(recorded.err()).toContain('Usage: pnpm bench');
   });
 });

@@ -1,5 +1,6 @@
 import {
   type CommandGroup,
+  capturedOutput,
   EXIT,
   groupUsageOf,
   type Program,
@@ -10,15 +11,7 @@ import {
   usageOf,
 } from '../src/cli';
 
-const recordingOutput = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    output: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) },
-    out: () => out.join('\n'),
-    err: () => err.join('\n'),
-  };
-};
+const recordingOutput = capturedOutput;
 
 const OPTIONS = {
   count: { type: 'string', value: 'N', help: 'how many (default 1)' },

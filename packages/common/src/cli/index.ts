@@ -8,7 +8,7 @@
 export { UsageError } from '../errors';
 export { DEFAULT_REGION, resolveRegion } from '../region';
 export { describeFailure } from './failures';
-export { consoleOutput, EXIT, formatTable, type Output } from './output';
+export { capturedOutput, consoleOutput, EXIT, formatTable, type Output } from './output';
 export {
   type CommandGroup,
   type CommandSpec,

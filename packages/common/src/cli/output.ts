@@ -24,3 +24,14 @@ export const formatTable = (headers: readonly string[], rows: readonly (readonly
       .trimEnd();
   return [line(headers), ...rows.map(line)];
 };
+
+/** An Output that keeps what a command writes (a command run in-process, e.g. by a test or a tool). */
+export const capturedOutput = (): { output: Output; out(): string; err(): string } => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    output: { out: (line) => out.push(line), err: (line) => err.push(line) },
+    out: () => out.join('\n'),
+    err: () => err.join('\n'),
+  };
+};
