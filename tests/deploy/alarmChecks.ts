@@ -1,6 +1,6 @@
 /**
  * Deploy-readiness checks of what an operator sees: alarms (every one notifying the pipeline's SNS
- * topic), the dashboard. Same contract as checks.ts: a check returns its violations, [] when the
+ * topic), the dashboard. Same contract as every check: a check returns its violations, [] when the
  * property holds.
  */
 import {
@@ -14,7 +14,7 @@ import {
   prop,
   refTarget,
   resourcesOfType,
-} from './checks';
+} from '@order-pipeline/local-aws/cloudformation';
 
 type Alarm = [string, CfnResource];
 

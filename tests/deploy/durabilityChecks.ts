@@ -1,6 +1,7 @@
 /**
  * Deploy-readiness checks of what the stacks keep: the retry budget of the orders queue, the tables'
- * protection against deletion and replacement, the dead letters' expiry. Same contract as checks.ts.
+ * protection against deletion and replacement and point-in-time recovery, the dead letters' expiry.
+ * Same contract as every check: its violations, [] when the property holds.
  */
 import {
   arnTarget,
@@ -8,12 +9,12 @@ import {
   type CfnTemplate,
   isObject,
   num,
-  type Params,
   prop,
   redrivePolicy,
   refTarget,
   resourcesOfType,
-} from './checks';
+} from '@order-pipeline/local-aws/cloudformation';
+import type { Params } from '@order-pipeline/local-aws/service-config';
 
 /** The longest a message can stay on a queue (SQS's maximum retention, 14 days). */
 const MAX_RETENTION_SECONDS = 1_209_600;
@@ -127,3 +128,12 @@ export const checkDeadLetterExpiry = (template: CfnTemplate, tableId: string): s
   }
   return violations;
 };
+
+/** Every DynamoDB table keeps point-in-time recovery (35 days of restorable history). */
+export const checkPointInTimeRecovery = (template: CfnTemplate): string[] =>
+  resourcesOfType(template, 'AWS::DynamoDB::Table')
+    .filter(([, table]) => {
+      const pitr = prop(table, 'PointInTimeRecoverySpecification');
+      return !isObject(pitr) || pitr.PointInTimeRecoveryEnabled !== true;
+    })
+    .map(([id]) => `table ${id} has no point-in-time recovery (PointInTimeRecoveryEnabled: true)`);

@@ -1,5 +1,20 @@
-/** Deploy-readiness checks of the runtime and of the API's first deployment. Same contract as checks.ts. */
-import { asArray, type CfnTemplate, prop, resourcesOfType } from './checks';
+/**
+ * Deploy-readiness checks of the runtime, the log groups, the stacks' imports and the API's first
+ * deployment. Same contract as every check: its violations, [] when the property holds.
+ */
+import {
+  asArray,
+  type CfnTemplate,
+  describeValue,
+  importedNames,
+  isObject,
+  num,
+  prop,
+  type ResolveContext,
+  refTarget,
+  resolveString,
+  resourcesOfType,
+} from '@order-pipeline/local-aws/cloudformation';
 
 export const RUNTIME = 'nodejs24.x';
 
@@ -31,3 +46,46 @@ export const checkGatewayResponses = (template: CfnTemplate): string[] => {
   }
   return violations;
 };
+
+/** Every function's log group (and every log group) is in the stack with a retention. */
+export const checkLogRetention = (template: CfnTemplate): string[] => {
+  const violations: string[] = [];
+  const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+  for (const [id, group] of groups) {
+    const days = num(prop(group, 'RetentionInDays'));
+    if (days === undefined || days <= 0)
+      violations.push(`log group ${id} keeps logs forever (no RetentionInDays)`);
+  }
+  for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
+    const logging = prop(fn, 'LoggingConfig');
+    const custom = isObject(logging) ? logging.LogGroup : undefined;
+    const name =
+      custom ??
+      (typeof prop(fn, 'FunctionName') === 'string'
+        ? `/aws/lambda/${String(prop(fn, 'FunctionName'))}`
+        : undefined);
+    const found = groups.some(([groupId, group]) =>
+      typeof name === 'string' ? prop(group, 'LogGroupName') === name : refTarget(name) === groupId,
+    );
+    if (!found) {
+      violations.push(
+        `function ${id}'s log group ${describeValue(name)} is not in the stack (Lambda would create it with no retention)`,
+      );
+    }
+  }
+  return violations;
+};
+
+/** Every `Fn::ImportValue` names an export that the exporting stacks really define. */
+export const checkImports = (
+  template: CfnTemplate,
+  exportNames: ReadonlySet<string>,
+  context: ResolveContext,
+): string[] =>
+  importedNames(template).flatMap((value) => {
+    const name = resolveString(value, context);
+    if (name === undefined) return [`import ${describeValue(value)} cannot be resolved to a name`];
+    return exportNames.has(name)
+      ? []
+      : [`import ${name} is not exported by any stack deployed before this one`];
+  });

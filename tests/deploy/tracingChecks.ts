@@ -1,4 +1,11 @@
-import { type CfnTemplate, identityStatements } from './checks';
+import {
+  type CfnTemplate,
+  identityStatements,
+  isObject,
+  prop,
+  resourcesOfType,
+} from '@order-pipeline/local-aws/cloudformation';
+import type { ServerlessState } from '@order-pipeline/local-aws/service-config';
 
 /**
  * The tracing backend a stage deploys (stage param `tracingBackend`), checked on the packaged
@@ -65,4 +72,38 @@ export const checkTracingBackend = (template: CfnTemplate, backend: TracingBacke
     }
   }
   return violations;
+};
+
+/** Every function traces actively with X-Ray. */
+export const checkFunctionTracing = (template: CfnTemplate): string[] =>
+  resourcesOfType(template, 'AWS::Lambda::Function')
+    .filter(([, fn]) => {
+      const config = prop(fn, 'TracingConfig');
+      return !isObject(config) || config.Mode !== 'Active';
+    })
+    .map(([id]) => `function ${id} does not set TracingConfig.Mode: Active`);
+
+/**
+ * Every REST API stage traces with X-Ray. The template may say so itself (an AWS::ApiGateway::Stage
+ * or the deployment's StageDescription with TracingEnabled: true). Serverless Framework v3 and osls
+ * do not: their `after:deploy:deploy` hook (lib/plugins/aws/package/compile/events/api-gateway/lib/hack/update-stage.js)
+ * sets the stage's tracingEnabled through the API Gateway SDK from `provider.tracing.apiGateway` in
+ * the packaged serverless-state.json, which `sls deploy` reads. Either is accepted.
+ */
+export const checkApiTracing = (template: CfnTemplate, state: ServerlessState = {}): string[] => {
+  const apis = resourcesOfType(template, 'AWS::ApiGateway::RestApi');
+  if (apis.length === 0) return [];
+  const stageTraced = resourcesOfType(template, 'AWS::ApiGateway::Stage').some(
+    ([, stage]) => prop(stage, 'TracingEnabled') === true,
+  );
+  const deploymentTraced = resourcesOfType(template, 'AWS::ApiGateway::Deployment').some(([, deployment]) => {
+    const description = prop(deployment, 'StageDescription');
+    return isObject(description) && description.TracingEnabled === true;
+  });
+  const frameworkTraced = state.service?.provider?.tracing?.apiGateway === true;
+  if (stageTraced || deploymentTraced || frameworkTraced) return [];
+  return apis.map(
+    ([id]) =>
+      `REST API ${id}'s stage has no X-Ray tracing (no Stage/StageDescription TracingEnabled, and provider.tracing.apiGateway is not true)`,
+  );
 };
