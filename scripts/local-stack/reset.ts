@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXIT, type Program } from '@order-pipeline/common/cli';
+import { EXIT, type Program, type Values } from '@order-pipeline/common/cli';
 import { readStackInfo } from '@order-pipeline/local-aws/stack-file';
 import { processAlive } from './processes';
 import { LOCATION_OPTIONS, mainOfStackCommand, stackLocation } from './program';
@@ -14,7 +14,7 @@ pnpm start begins empty (as pnpm start --fresh does). Refuses while that stack i
   run: ({ values }) => reset(values),
 };
 
-const reset = async (values: { 'base-port'?: string; 'state-dir'?: string }): Promise<number> => {
+const reset = async (values: Values<typeof LOCATION_OPTIONS>): Promise<number> => {
   const { file, stateDir } = stackLocation(values);
   const running = await readStackInfo(file).then(
     (info) => (processAlive(info.pid) ? info.pid : undefined),

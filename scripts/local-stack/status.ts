@@ -1,6 +1,6 @@
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { EXIT, type Program } from '@order-pipeline/common/cli';
+import { EXIT, type Program, type Values } from '@order-pipeline/common/cli';
 import { LOCAL_CREDENTIALS, type StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { processAlive } from './processes';
 import { LOCATION_OPTIONS, mainOfStackCommand, readStackFileIfAny, stackLocation } from './program';
@@ -147,11 +147,7 @@ in-flight and delayed messages; dead letters by class; orders by status; the API
   run: ({ values }) => status(values),
 };
 
-const status = async (values: {
-  json?: boolean;
-  'base-port'?: string;
-  'state-dir'?: string;
-}): Promise<number> => {
+const status = async (values: Values<typeof OPTIONS>): Promise<number> => {
   const { file } = stackLocation(values);
   const info = await readStackFileIfAny(file);
   if (!info) {

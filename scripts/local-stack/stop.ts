@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { EXIT, type Program, UsageError } from '@order-pipeline/common/cli';
+import { EXIT, type Program, UsageError, type Values } from '@order-pipeline/common/cli';
 import type { StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { killLeftovers, processAlive, signalGroup, waitForExit } from './processes';
 import { LOCATION_OPTIONS, mainOfStackCommand, readStackFileIfAny, stackLocation } from './program';
@@ -24,11 +24,7 @@ A stack file whose process is gone (a stack killed hard) is removed, with any se
   run: ({ values }) => stop(values),
 };
 
-const stop = async (values: {
-  timeout?: string;
-  'base-port'?: string;
-  'state-dir'?: string;
-}): Promise<number> => {
+const stop = async (values: Values<typeof OPTIONS>): Promise<number> => {
   const timeoutSeconds = Number(values.timeout ?? 30);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
     throw new UsageError(`--timeout must be a number of seconds from 1 to 600, got "${values.timeout}"`);

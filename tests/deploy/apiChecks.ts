@@ -2,35 +2,28 @@
  * Deploy-readiness checks of the REST API: API keys on every method, the store authorizer, the usage
  * plan. Same contract as every check.
  */
-import {
-  asArray,
-  type CfnResource,
-  type CfnTemplate,
-  isObject,
-  num,
-  prop,
-  refTarget,
-  resourcesOfType,
-} from '@order-pipeline/local-aws/cloudformation';
+
+import type { CfnResource, CfnTemplate } from '@order-pipeline/local-aws/cloudformation';
+import * as cfn from '@order-pipeline/local-aws/cloudformation';
 
 /** The path of an API Gateway method, from its resource chain (`/orders/batch`). */
 const methodPath = (template: CfnTemplate, method: CfnResource): string => {
   const parts: string[] = [];
-  let resourceId = refTarget(prop(method, 'ResourceId'));
+  let resourceId = cfn.refTarget(cfn.prop(method, 'ResourceId'));
   for (let depth = 0; resourceId !== undefined && depth < 32; depth += 1) {
     const resource = template.Resources[resourceId];
     if (resource?.Type !== 'AWS::ApiGateway::Resource') break;
-    parts.unshift(String(prop(resource, 'PathPart')));
-    resourceId = refTarget(prop(resource, 'ParentId'));
+    parts.unshift(String(cfn.prop(resource, 'PathPart')));
+    resourceId = cfn.refTarget(cfn.prop(resource, 'ParentId'));
   }
   return `/${parts.join('/')}`;
 };
 
 /** The REST API's methods as `POST /orders` → ApiKeyRequired. */
 export const apiMethods = (template: CfnTemplate): { route: string; apiKeyRequired: boolean }[] =>
-  resourcesOfType(template, 'AWS::ApiGateway::Method').map(([, method]) => ({
-    route: `${String(prop(method, 'HttpMethod'))} ${methodPath(template, method)}`,
-    apiKeyRequired: prop(method, 'ApiKeyRequired') === true,
+  cfn.resourcesOfType(template, 'AWS::ApiGateway::Method').map(([, method]) => ({
+    route: `${String(cfn.prop(method, 'HttpMethod'))} ${methodPath(template, method)}`,
+    apiKeyRequired: cfn.prop(method, 'ApiKeyRequired') === true,
   }));
 
 /** Every method but CORS preflights (OPTIONS) requires an API key; POST routes above all. */
@@ -47,28 +40,29 @@ export const checkApiKeyRequired = (template: CfnTemplate): string[] =>
  */
 export const checkStoreAuthorizer = (template: CfnTemplate): string[] => {
   const violations: string[] = [];
-  for (const [id, api] of resourcesOfType(template, 'AWS::ApiGateway::RestApi')) {
-    if (prop(api, 'ApiKeySourceType') !== 'AUTHORIZER') {
+  for (const [id, api] of cfn.resourcesOfType(template, 'AWS::ApiGateway::RestApi')) {
+    if (cfn.prop(api, 'ApiKeySourceType') !== 'AUTHORIZER') {
       violations.push(
         `REST API ${id} does not take its API keys from the authorizer (ApiKeySourceType: AUTHORIZER)`,
       );
     }
   }
-  for (const [id, method] of resourcesOfType(template, 'AWS::ApiGateway::Method')) {
-    if (prop(method, 'HttpMethod') === 'OPTIONS') continue;
-    const authorizer = template.Resources[refTarget(prop(method, 'AuthorizerId')) ?? ''];
+  for (const [id, method] of cfn.resourcesOfType(template, 'AWS::ApiGateway::Method')) {
+    if (cfn.prop(method, 'HttpMethod') === 'OPTIONS') continue;
+    const authorizer = template.Resources[cfn.refTarget(cfn.prop(method, 'AuthorizerId')) ?? ''];
     if (
-      prop(method, 'AuthorizationType') !== 'CUSTOM' ||
+      cfn.prop(method, 'AuthorizationType') !== 'CUSTOM' ||
       authorizer?.Type !== 'AWS::ApiGateway::Authorizer' ||
-      prop(authorizer, 'Type') !== 'REQUEST'
+      cfn.prop(authorizer, 'Type') !== 'REQUEST'
     ) {
       violations.push(
         `method ${id} does not run a REQUEST authorizer of the stack (AuthorizationType: CUSTOM)`,
       );
     }
   }
-  for (const [id, key] of resourcesOfType(template, 'AWS::ApiGateway::ApiKey')) {
-    if (prop(key, 'Value') !== undefined) violations.push(`API key ${id} has a fixed value in the template`);
+  for (const [id, key] of cfn.resourcesOfType(template, 'AWS::ApiGateway::ApiKey')) {
+    if (cfn.prop(key, 'Value') !== undefined)
+      violations.push(`API key ${id} has a fixed value in the template`);
   }
   return violations;
 };
@@ -76,30 +70,32 @@ export const checkStoreAuthorizer = (template: CfnTemplate): string[] => {
 /** A REST API has a usage plan on its stage that throttles (burst and rate) and sets a quota. */
 export const checkUsagePlan = (template: CfnTemplate): string[] => {
   const violations: string[] = [];
-  const plans = resourcesOfType(template, 'AWS::ApiGateway::UsagePlan');
-  for (const [apiId] of resourcesOfType(template, 'AWS::ApiGateway::RestApi')) {
+  const plans = cfn.resourcesOfType(template, 'AWS::ApiGateway::UsagePlan');
+  for (const [apiId] of cfn.resourcesOfType(template, 'AWS::ApiGateway::RestApi')) {
     const forApi = plans.filter(([, plan]) =>
-      asArray(prop(plan, 'ApiStages')).some((stage) => isObject(stage) && refTarget(stage.ApiId) === apiId),
+      cfn
+        .asArray(cfn.prop(plan, 'ApiStages'))
+        .some((stage) => cfn.isObject(stage) && cfn.refTarget(stage.ApiId) === apiId),
     );
     if (forApi.length === 0) {
       violations.push(`REST API ${apiId} has no usage plan on its stage`);
       continue;
     }
     for (const [planId, plan] of forApi) {
-      const throttle = prop(plan, 'Throttle');
-      const burst = isObject(throttle) ? num(throttle.BurstLimit) : undefined;
-      const rate = isObject(throttle) ? num(throttle.RateLimit) : undefined;
+      const throttle = cfn.prop(plan, 'Throttle');
+      const burst = cfn.isObject(throttle) ? cfn.num(throttle.BurstLimit) : undefined;
+      const rate = cfn.isObject(throttle) ? cfn.num(throttle.RateLimit) : undefined;
       if (burst === undefined || burst <= 0 || rate === undefined || rate <= 0) {
         violations.push(
           `usage plan ${planId} does not throttle (Throttle.BurstLimit and Throttle.RateLimit > 0)`,
         );
       }
-      const quota = prop(plan, 'Quota');
-      const limit = isObject(quota) ? num(quota.Limit) : undefined;
+      const quota = cfn.prop(plan, 'Quota');
+      const limit = cfn.isObject(quota) ? cfn.num(quota.Limit) : undefined;
       if (
         limit === undefined ||
         limit <= 0 ||
-        !isObject(quota) ||
+        !cfn.isObject(quota) ||
         !['DAY', 'WEEK', 'MONTH'].includes(String(quota.Period))
       ) {
         violations.push(`usage plan ${planId} has no quota (Quota.Limit > 0 per DAY, WEEK or MONTH)`);

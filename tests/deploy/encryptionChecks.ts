@@ -2,50 +2,44 @@
  * Deploy-readiness checks of data in transit and at rest: every queue, table, topic and bucket
  * encrypted; queues and topics refuse requests not made over TLS. Same contract as every check.
  */
-import {
-  asArray,
-  type CfnTemplate,
-  describeValue,
-  isObject,
-  prop,
-  refTarget,
-  resourcesOfType,
-} from '@order-pipeline/local-aws/cloudformation';
+
+import type { CfnTemplate } from '@order-pipeline/local-aws/cloudformation';
+import * as cfn from '@order-pipeline/local-aws/cloudformation';
 
 /** Every SQS queue, DynamoDB table, SNS topic and S3 bucket is encrypted at rest. */
 export const checkEncryptionAtRest = (template: CfnTemplate): string[] => {
   const violations: string[] = [];
-  for (const [id, queue] of resourcesOfType(template, 'AWS::SQS::Queue')) {
-    if (prop(queue, 'SqsManagedSseEnabled') !== true && prop(queue, 'KmsMasterKeyId') === undefined) {
+  for (const [id, queue] of cfn.resourcesOfType(template, 'AWS::SQS::Queue')) {
+    if (cfn.prop(queue, 'SqsManagedSseEnabled') !== true && cfn.prop(queue, 'KmsMasterKeyId') === undefined) {
       violations.push(`queue ${id} is not encrypted (neither SqsManagedSseEnabled: true nor KmsMasterKeyId)`);
     }
   }
-  for (const [id, table] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
-    const sse = prop(table, 'SSESpecification');
-    if (!isObject(sse) || sse.SSEEnabled !== true) {
+  for (const [id, table] of cfn.resourcesOfType(template, 'AWS::DynamoDB::Table')) {
+    const sse = cfn.prop(table, 'SSESpecification');
+    if (!cfn.isObject(sse) || sse.SSEEnabled !== true) {
       violations.push(`table ${id} does not set SSESpecification.SSEEnabled: true`);
     }
   }
-  for (const [id, topic] of resourcesOfType(template, 'AWS::SNS::Topic')) {
-    if (prop(topic, 'KmsMasterKeyId') === undefined) violations.push(`topic ${id} has no KmsMasterKeyId`);
+  for (const [id, topic] of cfn.resourcesOfType(template, 'AWS::SNS::Topic')) {
+    if (cfn.prop(topic, 'KmsMasterKeyId') === undefined) violations.push(`topic ${id} has no KmsMasterKeyId`);
   }
-  for (const [id, bucket] of resourcesOfType(template, 'AWS::S3::Bucket')) {
-    if (prop(bucket, 'BucketEncryption') === undefined)
+  for (const [id, bucket] of cfn.resourcesOfType(template, 'AWS::S3::Bucket')) {
+    if (cfn.prop(bucket, 'BucketEncryption') === undefined)
       violations.push(`bucket ${id} has no BucketEncryption`);
   }
   return violations;
 };
 
 const deniesInsecureTransport = (statement: unknown, actions: string[], resource: string): boolean => {
-  if (!isObject(statement) || statement.Effect !== 'Deny') return false;
+  if (!cfn.isObject(statement) || statement.Effect !== 'Deny') return false;
   const principal = statement.Principal;
-  const everyone = principal === '*' || (isObject(principal) && principal.AWS === '*');
-  const coversActions = asArray(statement.Action).some((action) => actions.includes(String(action)));
-  const coversResource = asArray(statement.Resource).some(
-    (value) => value === '*' || describeValue(value) === resource,
-  );
-  const condition = isObject(statement.Condition) ? statement.Condition.Bool : undefined;
-  const secureTransport = isObject(condition) ? condition['aws:SecureTransport'] : undefined;
+  const everyone = principal === '*' || (cfn.isObject(principal) && principal.AWS === '*');
+  const coversActions = cfn.asArray(statement.Action).some((action) => actions.includes(String(action)));
+  const coversResource = cfn
+    .asArray(statement.Resource)
+    .some((value) => value === '*' || cfn.describeValue(value) === resource);
+  const condition = cfn.isObject(statement.Condition) ? statement.Condition.Bool : undefined;
+  const secureTransport = cfn.isObject(condition) ? condition['aws:SecureTransport'] : undefined;
   return (
     everyone && coversActions && coversResource && (secureTransport === false || secureTransport === 'false')
   );
@@ -59,20 +53,22 @@ const deniesInsecureTransport = (statement: unknown, actions: string[], resource
 export const checkSecureTransport = (template: CfnTemplate): string[] => {
   const violations: string[] = [];
   const covered = (policyType: string, listKey: string, id: string, actions: string[], resource: string) =>
-    resourcesOfType(template, policyType).some(([, policy]) => {
-      const document = prop(policy, 'PolicyDocument');
+    cfn.resourcesOfType(template, policyType).some(([, policy]) => {
+      const document = cfn.prop(policy, 'PolicyDocument');
       return (
-        asArray(prop(policy, listKey)).some((target) => refTarget(target) === id) &&
-        isObject(document) &&
-        asArray(document.Statement).some((statement) => deniesInsecureTransport(statement, actions, resource))
+        cfn.asArray(cfn.prop(policy, listKey)).some((target) => cfn.refTarget(target) === id) &&
+        cfn.isObject(document) &&
+        cfn
+          .asArray(document.Statement)
+          .some((statement) => deniesInsecureTransport(statement, actions, resource))
       );
     });
-  for (const [id] of resourcesOfType(template, 'AWS::SQS::Queue')) {
+  for (const [id] of cfn.resourcesOfType(template, 'AWS::SQS::Queue')) {
     if (!covered('AWS::SQS::QueuePolicy', 'Queues', id, ['sqs:*', '*'], `GetAtt(${id}.Arn)`)) {
       violations.push(`queue ${id} has no queue policy denying sqs:* when aws:SecureTransport is false`);
     }
   }
-  for (const [id] of resourcesOfType(template, 'AWS::SNS::Topic')) {
+  for (const [id] of cfn.resourcesOfType(template, 'AWS::SNS::Topic')) {
     if (!covered('AWS::SNS::TopicPolicy', 'Topics', id, ['sns:Publish', 'sns:*', '*'], `Ref(${id})`)) {
       violations.push(
         `topic ${id} has no topic policy denying sns:Publish when aws:SecureTransport is false`,

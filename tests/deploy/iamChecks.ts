@@ -2,17 +2,11 @@
  * Deploy-readiness checks of IAM: a role per function, no wildcards, data-plane grants only as allowed
  * (least privilege). Same contract as every check: its violations, [] when the property holds.
  */
-import {
-  asArray,
-  type CfnTemplate,
-  describeValue,
-  identityStatements,
-  prop,
-  refTarget,
-  resourcesOfType,
-} from '@order-pipeline/local-aws/cloudformation';
 
-/** An allowed data-plane grant: these actions on this resource (in `describeValue` form). */
+import type { CfnTemplate } from '@order-pipeline/local-aws/cloudformation';
+import * as cfn from '@order-pipeline/local-aws/cloudformation';
+
+/** An allowed data-plane grant: these actions on this resource (in `cfn.describeValue` form). */
 export interface Grant {
   resource: string;
   actions: readonly string[];
@@ -29,10 +23,12 @@ const isDataAction = (action: string): boolean =>
 export const checkFunctionRoles = (template: CfnTemplate): string[] => {
   const violations: string[] = [];
   const users = new Map<string, string[]>();
-  for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-    const role = refTarget(prop(fn, 'Role'));
+  for (const [id, fn] of cfn.resourcesOfType(template, 'AWS::Lambda::Function')) {
+    const role = cfn.refTarget(cfn.prop(fn, 'Role'));
     if (role === undefined || template.Resources[role]?.Type !== 'AWS::IAM::Role') {
-      violations.push(`function ${id}'s role ${describeValue(prop(fn, 'Role'))} is not a role of this stack`);
+      violations.push(
+        `function ${id}'s role ${cfn.describeValue(cfn.prop(fn, 'Role'))} is not a role of this stack`,
+      );
       continue;
     }
     if (role === 'IamRoleLambdaExecution') {
@@ -55,7 +51,7 @@ export const checkFunctionRoles = (template: CfnTemplate): string[] => {
  */
 export const checkNoWildcardPermissions = (template: CfnTemplate): string[] => {
   const violations: string[] = [];
-  for (const statement of identityStatements(template)) {
+  for (const statement of cfn.identityStatements(template)) {
     if (statement.effect !== 'Allow') continue;
     if ('NotAction' in statement.raw || 'NotResource' in statement.raw) {
       violations.push(`${statement.where} allows by NotAction/NotResource`);
@@ -65,7 +61,7 @@ export const checkNoWildcardPermissions = (template: CfnTemplate): string[] => {
         violations.push(`${statement.where} allows action ${action}`);
     }
     const dataActions = statement.actions.filter(isDataAction);
-    for (const resource of statement.resources.map(describeValue)) {
+    for (const resource of statement.resources.map(cfn.describeValue)) {
       if (dataActions.length > 0 && resource.includes('*')) {
         violations.push(
           `${statement.where} allows ${dataActions.join(', ')} on wildcard resource ${resource}`,
@@ -73,12 +69,12 @@ export const checkNoWildcardPermissions = (template: CfnTemplate): string[] => {
       }
     }
   }
-  for (const [id, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
-    for (const arn of asArray(prop(role, 'ManagedPolicyArns'))) {
-      const target = refTarget(arn);
+  for (const [id, role] of cfn.resourcesOfType(template, 'AWS::IAM::Role')) {
+    for (const arn of cfn.asArray(cfn.prop(role, 'ManagedPolicyArns'))) {
+      const target = cfn.refTarget(arn);
       if (target === undefined || template.Resources[target]?.Type !== 'AWS::IAM::ManagedPolicy') {
         violations.push(
-          `role ${id} attaches managed policy ${describeValue(arn)}, which this stack does not define`,
+          `role ${id} attaches managed policy ${cfn.describeValue(arn)}, which this stack does not define`,
         );
       }
     }
@@ -88,20 +84,21 @@ export const checkNoWildcardPermissions = (template: CfnTemplate): string[] => {
 
 /** The (action, resource) pairs the template's roles allow on SQS, DynamoDB and SNS. */
 export const dataGrants = (template: CfnTemplate): { where: string; action: string; resource: string }[] =>
-  identityStatements(template)
+  cfn
+    .identityStatements(template)
     .filter((statement) => statement.effect === 'Allow')
     .flatMap((statement) =>
       statement.actions.filter(isDataAction).flatMap((action) =>
         statement.resources.map((resource) => ({
           where: statement.where,
           action,
-          resource: describeValue(resource),
+          resource: cfn.describeValue(resource),
         })),
       ),
     );
 
 /**
- * The roles may use SQS, DynamoDB and SNS only as `allowed` lists (resource in `describeValue` form,
+ * The roles may use SQS, DynamoDB and SNS only as `allowed` lists (resource in `cfn.describeValue` form,
  * e.g. `ImportValue(order-pipeline-prod-OrdersQueueArn)` or `GetAtt(OrdersTable.Arn)`).
  */
 export const checkDataAccess = (template: CfnTemplate, allowed: readonly Grant[]): string[] =>
@@ -121,23 +118,24 @@ export const checkDataAccess = (template: CfnTemplate, allowed: readonly Grant[]
 
 const SEND_ACTIONS = ['sqs:sendmessage', 'sqs:sendmessagebatch', 'sqs:*', '*'];
 
-/** The roles send to no queue but `queues` (resources in `describeValue` form; [] forbids sending). */
+/** The roles send to no queue but `queues` (resources in `cfn.describeValue` form; [] forbids sending). */
 export const checkQueueSends = (template: CfnTemplate, queues: readonly string[]): string[] =>
-  identityStatements(template)
+  cfn
+    .identityStatements(template)
     .filter((statement) => statement.effect === 'Allow')
     .flatMap((statement) =>
       statement.actions
         .filter((action) => SEND_ACTIONS.includes(action.toLowerCase()))
         .flatMap((action) =>
           statement.resources
-            .map(describeValue)
+            .map(cfn.describeValue)
             .filter((resource) => !queues.includes(resource))
             .map((resource) => `${statement.where} allows ${action} on ${resource}`),
         ),
     );
 
 /**
- * Which roles may touch `resource` (any grant whose resource, in `describeValue` form, contains it),
+ * Which roles may touch `resource` (any grant whose resource, in `cfn.describeValue` form, contains it),
  * and with which actions: e.g. only the authorizer's role, and only dynamodb:Query on its index.
  */
 export const checkResourceReaders = (

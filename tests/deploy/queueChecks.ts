@@ -2,20 +2,9 @@
  * Deploy-readiness checks of the queues and their event sources: dead-letter queues, visibility
  * timeouts against the consumers' timeouts, batch failure reporting. Same contract as every check.
  */
-import {
-  arnTarget,
-  asArray,
-  type CfnResource,
-  type CfnTemplate,
-  describeValue,
-  type ExportCatalog,
-  isObject,
-  num,
-  prop,
-  redrivePolicy,
-  refTarget,
-  resourcesOfType,
-} from '@order-pipeline/local-aws/cloudformation';
+
+import type { CfnResource, CfnTemplate, ExportCatalog } from '@order-pipeline/local-aws/cloudformation';
+import * as cfn from '@order-pipeline/local-aws/cloudformation';
 import type { Params } from '@order-pipeline/local-aws/service-config';
 
 /** SQS's default retention when a queue sets none (4 days). */
@@ -30,28 +19,28 @@ export const DLQ_RETENTION_SECONDS = 1_209_600;
  */
 export const checkDeadLetterQueues = (template: CfnTemplate, params: Params): string[] => {
   const violations: string[] = [];
-  const queues = new Map(resourcesOfType(template, 'AWS::SQS::Queue'));
+  const queues = new Map(cfn.resourcesOfType(template, 'AWS::SQS::Queue'));
   const deadLetterTargets = new Set(
-    [...queues.values()].map((queue) => arnTarget(redrivePolicy(queue)?.deadLetterTargetArn)),
+    [...queues.values()].map((queue) => cfn.arnTarget(cfn.redrivePolicy(queue)?.deadLetterTargetArn)),
   );
-  const expectedReceives = num(params.maxReceiveCount);
+  const expectedReceives = cfn.num(params.maxReceiveCount);
   for (const [id, queue] of queues) {
     if (deadLetterTargets.has(id)) continue;
-    const redrive = redrivePolicy(queue);
+    const redrive = cfn.redrivePolicy(queue);
     if (redrive === undefined) {
       violations.push(`queue ${id} has no RedrivePolicy: a poison message would be retried until it expires`);
       continue;
     }
-    const dlqId = arnTarget(redrive.deadLetterTargetArn);
+    const dlqId = cfn.arnTarget(redrive.deadLetterTargetArn);
     const dlq = dlqId === undefined ? undefined : queues.get(dlqId);
     if (dlqId === undefined || dlq === undefined) {
       violations.push(
-        `queue ${id}'s deadLetterTargetArn ${describeValue(redrive.deadLetterTargetArn)} is not a queue of this stack`,
+        `queue ${id}'s deadLetterTargetArn ${cfn.describeValue(redrive.deadLetterTargetArn)} is not a queue of this stack`,
       );
       continue;
     }
-    const dlqRetention = num(prop(dlq, 'MessageRetentionPeriod')) ?? DEFAULT_RETENTION_SECONDS;
-    const sourceRetention = num(prop(queue, 'MessageRetentionPeriod')) ?? DEFAULT_RETENTION_SECONDS;
+    const dlqRetention = cfn.num(cfn.prop(dlq, 'MessageRetentionPeriod')) ?? DEFAULT_RETENTION_SECONDS;
+    const sourceRetention = cfn.num(cfn.prop(queue, 'MessageRetentionPeriod')) ?? DEFAULT_RETENTION_SECONDS;
     if (dlqRetention !== DLQ_RETENTION_SECONDS) {
       violations.push(`dead-letter queue ${dlqId} keeps messages ${dlqRetention} s, not 14 days (1209600 s)`);
     }
@@ -62,7 +51,7 @@ export const checkDeadLetterQueues = (template: CfnTemplate, params: Params): st
     }
     if (expectedReceives === undefined) {
       violations.push('the stage params have no numeric maxReceiveCount to compare the RedrivePolicy with');
-    } else if (num(redrive.maxReceiveCount) !== expectedReceives) {
+    } else if (cfn.num(redrive.maxReceiveCount) !== expectedReceives) {
       violations.push(
         `queue ${id}'s maxReceiveCount is ${String(redrive.maxReceiveCount)}, not the stage parameter maxReceiveCount (${expectedReceives})`,
       );
@@ -73,12 +62,12 @@ export const checkDeadLetterQueues = (template: CfnTemplate, params: Params): st
 
 /** Stream and Kafka event sources need a StartingPosition; an SQS event source has none. */
 const isSqsEventSource = (mapping: CfnResource): boolean =>
-  mapping.Type === 'AWS::Lambda::EventSourceMapping' && prop(mapping, 'StartingPosition') === undefined;
+  mapping.Type === 'AWS::Lambda::EventSourceMapping' && cfn.prop(mapping, 'StartingPosition') === undefined;
 
 const sqsEventSources = (template: CfnTemplate): [string, CfnResource][] =>
-  resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').filter(([, mapping]) =>
-    isSqsEventSource(mapping),
-  );
+  cfn
+    .resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')
+    .filter(([, mapping]) => isSqsEventSource(mapping));
 
 /** The queue an event source reads: a queue of this stack, or one exported by another. */
 const sourceQueue = (
@@ -86,14 +75,14 @@ const sourceQueue = (
   arn: unknown,
   catalog: ExportCatalog,
 ): { id: string; queue: CfnResource } | undefined => {
-  const local = arnTarget(arn);
+  const local = cfn.arnTarget(arn);
   if (local !== undefined) {
     const queue = template.Resources[local];
     return queue?.Type === 'AWS::SQS::Queue' ? { id: local, queue } : undefined;
   }
-  if (isObject(arn) && typeof arn['Fn::ImportValue'] === 'string') {
+  if (cfn.isObject(arn) && typeof arn['Fn::ImportValue'] === 'string') {
     const exported = catalog.get(arn['Fn::ImportValue']);
-    const id = arnTarget(exported?.value);
+    const id = cfn.arnTarget(exported?.value);
     const queue = id === undefined ? undefined : exported?.template.Resources[id];
     return id !== undefined && queue?.Type === 'AWS::SQS::Queue' ? { id, queue } : undefined;
   }
@@ -116,23 +105,23 @@ export const checkVisibilityTimeouts = (
 ): string[] => {
   const violations: string[] = [];
   for (const [id, mapping] of sqsEventSources(template)) {
-    const source = sourceQueue(template, prop(mapping, 'EventSourceArn'), catalog);
-    const functionId = refTarget(prop(mapping, 'FunctionName'));
+    const source = sourceQueue(template, cfn.prop(mapping, 'EventSourceArn'), catalog);
+    const functionId = cfn.refTarget(cfn.prop(mapping, 'FunctionName'));
     const fn = functionId === undefined ? undefined : template.Resources[functionId];
     if (source === undefined) {
       violations.push(
-        `event source ${id} reads ${describeValue(prop(mapping, 'EventSourceArn'))}, which is no known queue`,
+        `event source ${id} reads ${cfn.describeValue(cfn.prop(mapping, 'EventSourceArn'))}, which is no known queue`,
       );
       continue;
     }
     if (fn?.Type !== 'AWS::Lambda::Function') {
       violations.push(
-        `event source ${id} invokes ${describeValue(prop(mapping, 'FunctionName'))}, no function of this stack`,
+        `event source ${id} invokes ${cfn.describeValue(cfn.prop(mapping, 'FunctionName'))}, no function of this stack`,
       );
       continue;
     }
-    const visibility = num(prop(source.queue, 'VisibilityTimeout')) ?? DEFAULT_VISIBILITY_SECONDS;
-    const timeout = num(prop(fn, 'Timeout')) ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
+    const visibility = cfn.num(cfn.prop(source.queue, 'VisibilityTimeout')) ?? DEFAULT_VISIBILITY_SECONDS;
+    const timeout = cfn.num(cfn.prop(fn, 'Timeout')) ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
     if (visibility < 6 * timeout) {
       violations.push(
         `queue ${source.id}'s visibility timeout (${visibility} s) is less than 6x ${functionId}'s timeout (${timeout} s)`,
@@ -150,15 +139,15 @@ export const checkVisibilityTimeouts = (
 export const checkSqsEventSources = (template: CfnTemplate): string[] => {
   const violations: string[] = [];
   for (const [id, mapping] of sqsEventSources(template)) {
-    if (!asArray(prop(mapping, 'FunctionResponseTypes')).includes('ReportBatchItemFailures')) {
+    if (!cfn.asArray(cfn.prop(mapping, 'FunctionResponseTypes')).includes('ReportBatchItemFailures')) {
       violations.push(`event source ${id} does not use FunctionResponseTypes [ReportBatchItemFailures]`);
     }
-    const window = num(prop(mapping, 'MaximumBatchingWindowInSeconds'));
+    const window = cfn.num(cfn.prop(mapping, 'MaximumBatchingWindowInSeconds'));
     if (window === undefined || window <= 0) {
       violations.push(`event source ${id} has no batching window (MaximumBatchingWindowInSeconds > 0)`);
     }
-    const scaling = prop(mapping, 'ScalingConfig');
-    const concurrency = isObject(scaling) ? num(scaling.MaximumConcurrency) : undefined;
+    const scaling = cfn.prop(mapping, 'ScalingConfig');
+    const concurrency = cfn.isObject(scaling) ? cfn.num(scaling.MaximumConcurrency) : undefined;
     if (concurrency === undefined || concurrency < 2) {
       violations.push(
         `event source ${id} has no maximum concurrency (ScalingConfig.MaximumConcurrency >= 2)`,

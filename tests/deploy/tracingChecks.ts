@@ -1,10 +1,5 @@
-import {
-  type CfnTemplate,
-  identityStatements,
-  isObject,
-  prop,
-  resourcesOfType,
-} from '@order-pipeline/local-aws/cloudformation';
+import type { CfnTemplate } from '@order-pipeline/local-aws/cloudformation';
+import * as cfn from '@order-pipeline/local-aws/cloudformation';
 import type { ServerlessState } from '@order-pipeline/local-aws/service-config';
 
 /**
@@ -35,7 +30,7 @@ const roleOf = (fn: CfnTemplate['Resources'][string]): string | undefined => {
 
 export const checkTracingBackend = (template: CfnTemplate, backend: TracingBackend): string[] => {
   const violations: string[] = [];
-  const statements = identityStatements(template).filter((statement) => statement.effect === 'Allow');
+  const statements = cfn.identityStatements(template).filter((statement) => statement.effect === 'Allow');
   for (const [id, fn] of Object.entries(template.Resources)) {
     if (fn.Type !== 'AWS::Lambda::Function') continue;
     const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
@@ -76,10 +71,11 @@ export const checkTracingBackend = (template: CfnTemplate, backend: TracingBacke
 
 /** Every function traces actively with X-Ray. */
 export const checkFunctionTracing = (template: CfnTemplate): string[] =>
-  resourcesOfType(template, 'AWS::Lambda::Function')
+  cfn
+    .resourcesOfType(template, 'AWS::Lambda::Function')
     .filter(([, fn]) => {
-      const config = prop(fn, 'TracingConfig');
-      return !isObject(config) || config.Mode !== 'Active';
+      const config = cfn.prop(fn, 'TracingConfig');
+      return !cfn.isObject(config) || config.Mode !== 'Active';
     })
     .map(([id]) => `function ${id} does not set TracingConfig.Mode: Active`);
 
@@ -91,15 +87,17 @@ export const checkFunctionTracing = (template: CfnTemplate): string[] =>
  * the packaged serverless-state.json, which `sls deploy` reads. Either is accepted.
  */
 export const checkApiTracing = (template: CfnTemplate, state: ServerlessState = {}): string[] => {
-  const apis = resourcesOfType(template, 'AWS::ApiGateway::RestApi');
+  const apis = cfn.resourcesOfType(template, 'AWS::ApiGateway::RestApi');
   if (apis.length === 0) return [];
-  const stageTraced = resourcesOfType(template, 'AWS::ApiGateway::Stage').some(
-    ([, stage]) => prop(stage, 'TracingEnabled') === true,
-  );
-  const deploymentTraced = resourcesOfType(template, 'AWS::ApiGateway::Deployment').some(([, deployment]) => {
-    const description = prop(deployment, 'StageDescription');
-    return isObject(description) && description.TracingEnabled === true;
-  });
+  const stageTraced = cfn
+    .resourcesOfType(template, 'AWS::ApiGateway::Stage')
+    .some(([, stage]) => cfn.prop(stage, 'TracingEnabled') === true);
+  const deploymentTraced = cfn
+    .resourcesOfType(template, 'AWS::ApiGateway::Deployment')
+    .some(([, deployment]) => {
+      const description = cfn.prop(deployment, 'StageDescription');
+      return cfn.isObject(description) && description.TracingEnabled === true;
+    });
   const frameworkTraced = state.service?.provider?.tracing?.apiGateway === true;
   if (stageTraced || deploymentTraced || frameworkTraced) return [];
   return apis.map(
