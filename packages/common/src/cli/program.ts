@@ -97,6 +97,25 @@ export type ParsedLine<O extends OptionsTable> =
   | { help: true; values: Values<O> }
   | { help: false; values: Values<O>; positionals: string[] };
 
+/** parseArgs, strict, over a table's options and `--help`; its errors become UsageErrors of `command`. */
+export const strictParse = <O extends OptionsTable>(
+  argv: readonly string[],
+  options: O,
+  command?: string,
+) => {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { ...options, help: HELP_OPTION },
+      strict: true,
+      allowPositionals: true,
+    });
+    return { values: values as unknown as Values<O> & { help?: boolean }, positionals };
+  } catch (error) {
+    throw new UsageError(parseErrorMessage(error), command);
+  }
+};
+
 /**
  * parseArgs, strict, over the command's options and `--help`: an unknown option, a missing value or
  * too many arguments is a UsageError (parseArgs' own messages name the option).
@@ -106,20 +125,9 @@ export const parseCommandLine = <O extends OptionsTable>(
   argv: readonly string[],
   command?: string,
 ): ParsedLine<O> => {
-  let parsed: { values: Record<string, unknown>; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { ...spec.options, help: HELP_OPTION },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError(parseErrorMessage(error), command);
-  }
-  const { help, ...values } = parsed.values;
+  const { values: parsed, positionals } = strictParse(argv, spec.options, command);
+  const { help, ...values } = parsed;
   if (help === true) return { help: true, values: values as Values<O> };
-  const { positionals } = parsed;
   if (positionals.length > (spec.maxArgs ?? 0)) {
     throw new UsageError(
       spec.maxArgs
@@ -232,25 +240,6 @@ export const groupUsageOf = <C extends string>(group: CommandGroup<C>, command?:
     '',
     `Run \`${group.name} <command> --help\` for a command's options.${group.notes ? ` ${group.notes}` : ''}`,
   ].join('\n');
-};
-
-/** parseArgs, strict, over a table's options and `--help`; its errors become UsageErrors of `command`. */
-export const strictParse = <O extends OptionsTable>(
-  argv: readonly string[],
-  options: O,
-  command?: string,
-) => {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: { ...options, help: HELP_OPTION },
-      strict: true,
-      allowPositionals: true,
-    });
-    return { values: values as unknown as Values<O> & { help?: boolean }, positionals };
-  } catch (error) {
-    throw new UsageError(parseErrorMessage(error), command);
-  }
 };
 
 /**
