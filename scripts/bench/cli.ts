@@ -4,35 +4,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
+import { EXIT, mainOf, type Output, type Program, UsageError, type Values } from '@order-pipeline/common/cli';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
 import { type ColdStartRow, measureColdStarts } from './coldStart';
 import type { ConsumerFigures } from './consumerWorker';
 import { type EndToEndFigures, measureEndToEnd } from './endToEnd';
-
-const USAGE = `Usage: pnpm bench [--quick] [--only cold-start|consumer|e2e] [--concurrency C] [--help]
-
-Measures, side by side in one run (this machine is shared and noisy, so figures are ratios):
-  1. cold start per function and tracing backend (xray, otel): bundle size and init time (wall clock
-     and CPU) against a bundle of only its AWS SDK clients (target ratio <= 1.3 with the default backend);
-  2. consumer efficiency: CPU per record of the real order-consumer handler (in-memory table) against
-     a Powertools BatchProcessor + Tracer + Logger peer doing the same work (target <= 0.8), a bare
-     parse-and-validate loop for reference, and a batch of 10 with 20 ms writes (target <= 1.5x 20 ms);
-  3. local end to end, on a stack in a process of its own: the raw rate of the slowest essential part
-     (dynalite conditional puts, 10 in flight); one order at a time, POST -> PROCESSED p50/p95/p99,
-     warm (target p50 <= 25 ms); throughput with single-order POSTs (C in flight) and with POST
-     /orders/batch (50 orders a request, C/4 in flight), each warmed at its own concurrency, completion
-     read in one scan, lost orders counted, as a ratio of the raw put rate (targets >= 0.25 and >= 0.5),
-     with CPU ms per order of each process of the stack; and single-order latency with the unpatched
-     serverless-offline-sqs (the speed-up the patches buy). LOCAL_SQS_POLLERS_PER_EVENT sets the
-     pollers per sqs event (default 1).
-Prints a table and writes bench/results/latest.json.
-
-Options:
-  --quick        fewer samples and 200 instead of 2000 orders
-  --only NAME    one section: cold-start, consumer or e2e
-  --concurrency C  single-order POSTs in flight in the e2e throughput run (default 16)
-  --help         show this help`;
 
 const SECTIONS = ['cold-start', 'consumer', 'e2e'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -127,27 +104,63 @@ export const renderTable = (results: {
   return lines.join('\n');
 };
 
-const main = async (argv: string[]): Promise<number> => {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean' },
-      only: { type: 'string' },
-      concurrency: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
+const OPTIONS = {
+  quick: { type: 'boolean', help: 'fewer samples and 200 instead of 2000 orders' },
+  only: { type: 'string', value: 'NAME', help: 'one section: cold-start, consumer or e2e' },
+  concurrency: {
+    type: 'string',
+    value: 'C',
+    help: 'single-order POSTs in flight in the e2e throughput run (default 16)',
+  },
+} as const;
+
+/** What `pnpm bench` measures with, and where it writes (fakes and a temp dir in its tests). */
+export interface BenchDeps {
+  measureColdStarts: (samples: number) => Promise<ColdStartRow[]>;
+  measureConsumer: (messages: number, rounds: number) => Promise<ConsumerFigures>;
+  measureEndToEnd: typeof measureEndToEnd;
+  resultsDir: string;
+}
+
+export const benchProgram = (deps: BenchDeps): Program<typeof OPTIONS> => ({
+  name: 'pnpm bench',
+  description: `Measures, side by side in one run (this machine is shared and noisy, so figures are ratios):
+  1. cold start per function and tracing backend (xray, otel): bundle size and init time (wall clock
+     and CPU) against a bundle of only its AWS SDK clients (target ratio <= 1.3 with the default backend);
+  2. consumer efficiency: CPU per record of the real order-consumer handler (in-memory table) against
+     a Powertools BatchProcessor + Tracer + Logger peer doing the same work (target <= 0.8), a bare
+     parse-and-validate loop for reference, and a batch of 10 with 20 ms writes (target <= 1.5x 20 ms);
+  3. local end to end, on a stack in a process of its own: the raw rate of the slowest essential part
+     (dynalite conditional puts, 10 in flight); one order at a time, POST -> PROCESSED p50/p95/p99,
+     warm (target p50 <= 25 ms); throughput with single-order POSTs (C in flight) and with POST
+     /orders/batch (50 orders a request, C/4 in flight), each warmed at its own concurrency, completion
+     read in one scan, lost orders counted, as a ratio of the raw put rate (targets >= 0.25 and >= 0.5),
+     with CPU ms per order of each process of the stack; and single-order latency with the unpatched
+     serverless-offline-sqs (the speed-up the patches buy). LOCAL_SQS_POLLERS_PER_EVENT sets the
+     pollers per sqs event (default 1).
+Prints a table and writes bench/results/latest.json.`,
+  options: OPTIONS,
+  notes: 'Exit codes: 0 measured, 1 a measurement failed, 2 usage.',
+  run: ({ values }, output) => bench(values, output, deps),
+});
+
+/** --concurrency, checked before anything is measured. */
+const concurrencyOf = (raw: string | undefined): number => {
+  const concurrency = Number(raw ?? 16);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new UsageError('--concurrency must be an integer from 1 to 64');
   }
+  return concurrency;
+};
+
+const bench = async (values: Values<typeof OPTIONS>, output: Output, deps: BenchDeps): Promise<number> => {
   if (values.only !== undefined && !SECTIONS.includes(values.only as Section)) {
-    process.stderr.write(`--only must be one of ${SECTIONS.join(', ')}\n\n${USAGE}\n`);
-    return 2;
+    throw new UsageError(`--only must be one of ${SECTIONS.join(', ')}`);
   }
+  const concurrency = concurrencyOf(values.concurrency);
   const wanted = (section: Section) => values.only === undefined || values.only === section;
   const quick = values.quick === true;
-  const resultsFile = join(REPO_ROOT, 'bench', 'results', 'latest.json');
+  const resultsFile = join(deps.resultsDir, 'latest.json');
   // With --only, the other sections keep their last figures.
   const previous =
     values.only === undefined
@@ -162,21 +175,16 @@ const main = async (argv: string[]): Promise<number> => {
     node: process.version,
   };
   if (wanted('cold-start')) {
-    process.stderr.write('cold start ...\n');
-    results.coldStart = await measureColdStarts(quick ? 5 : 15);
+    output.err('cold start ...');
+    results.coldStart = await deps.measureColdStarts(quick ? 5 : 15);
   }
   if (wanted('consumer')) {
-    process.stderr.write('consumer efficiency ...\n');
-    results.consumer = await measureConsumer(quick ? 500 : 2000, quick ? 3 : 7);
+    output.err('consumer efficiency ...');
+    results.consumer = await deps.measureConsumer(quick ? 500 : 2000, quick ? 3 : 7);
   }
   if (wanted('e2e')) {
-    process.stderr.write('local end to end (starts the stack twice) ...\n');
-    const concurrency = Number(values.concurrency ?? 16);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-      process.stderr.write(`--concurrency must be an integer from 1 to 64\n\n${USAGE}\n`);
-      return 2;
-    }
-    results.endToEnd = await measureEndToEnd({
+    output.err('local end to end (starts the stack twice) ...');
+    results.endToEnd = await deps.measureEndToEnd({
       orders: quick ? 300 : 2000,
       singleSamples: quick ? 30 : 50,
       concurrency,
@@ -188,22 +196,20 @@ const main = async (argv: string[]): Promise<number> => {
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(
     join(dir, 'latest.md'),
-    `${table}\n\nCommand: \`${['pnpm bench', ...argv].join(' ')}\` (${results.at}, Node ${results.node}` +
+    `${table}\n\nCommand: \`${['pnpm bench', ...process.argv.slice(2)].join(' ')}\` (${results.at}, Node ${results.node}` +
       `${values.only === undefined ? '' : '; the other sections keep their last figures'})\n`,
   );
-  process.stdout.write(`${table}\n\nWritten to bench/results/latest.json and latest.md\n`);
-  return 0;
+  output.out(`${table}\n\nWritten to bench/results/latest.json and latest.md`);
+  return EXIT.ok;
 };
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const usage = String((error as { code?: string }).code).startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}${usage ? `\n\n${USAGE}` : ''}\n`,
-    );
-    process.exitCode = usage ? 2 : 1;
-  },
-);
+if (require.main === module) {
+  mainOf(
+    benchProgram({
+      measureColdStarts,
+      measureConsumer,
+      measureEndToEnd,
+      resultsDir: join(REPO_ROOT, 'bench', 'results'),
+    }),
+  );
+}

@@ -1,40 +1,37 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { EXIT, type Program, UsageError, type Values } from '@order-pipeline/common/cli';
 import { SAMPLE_ORDER } from '@order-pipeline/local-aws';
 import type { StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { createConsole } from './console';
 import { BASE_PORT_ENV, DEFAULT_PORTS, describePorts, PORT_SPAN } from './ports';
-import { divertSdkWarning, EXIT, LOCATION_OPTIONS, runProgram, stackLocation, UsageError } from './program';
+import { divertSdkWarning, LOCATION_OPTIONS, mainOfStackCommand, stackLocation } from './program';
 import { type Stack, StartAbortedError, startStack } from './stack';
 
-const usage = (
-  ports = DEFAULT_PORTS,
-) => `Usage: pnpm start [--fresh] [--watch] [--base-port N] [--state-dir DIR] [--verbose | --quiet] [--help]
+const OPTIONS = {
+  fresh: { type: 'boolean', help: 'start with empty queues, tables and traces (deletes .local/state/)' },
+  watch: {
+    type: 'boolean',
+    help: `rebuild a service when its src/ or packages/common/src/ changes; the next
+invocation of each of its functions (HTTP and SQS) then loads the new bundle,
+a cold start every time (off by default: the stack runs what it built at start)`,
+  },
+  'base-port': {
+    ...LOCATION_OPTIONS['base-port'],
+    help: `bind the ${PORT_SPAN} ports from N on (also ${BASE_PORT_ENV}=N); state in .local/stack-N/`,
+  },
+  'state-dir': {
+    ...LOCATION_OPTIONS['state-dir'],
+    help: 'keep stack.json, logs/, build/ and state/ in DIR instead',
+  },
+  verbose: {
+    type: 'boolean',
+    help: 'echo every line the services print (SDK warnings, metric documents, ...)',
+  },
+  quiet: { type: 'boolean', help: 'echo nothing from the services (progress and errors only)' },
+} as const;
 
-Starts the whole pipeline locally, as one supervised process tree: embedded SQS (local-aws-sqs) and
-DynamoDB (dynalite) with the queues and tables of the services' own CloudFormation, a trace
-collector (X-Ray segments over UDP, OpenTelemetry spans over OTLP/HTTP), and ingest-api, order-consumer and dlq-handler under
-\`sls offline start --stage local\`, each built into .local/build/ and restarted if it exits.
-Queues (in-flight messages included), tables and traces persist in .local/state/ across restarts.
-Prints the API URL and key; writes the same facts, with every process id, to .local/stack.json.
-Ctrl-C (or SIGTERM, SIGHUP, \`pnpm stop\`) stops everything, also during startup.
-
-Options:
-  --fresh          start with empty queues, tables and traces (deletes .local/state/)
-  --watch          rebuild a service when its src/ or packages/common/src/ changes; the next
-                   invocation of each of its functions (HTTP and SQS) then loads the new bundle,
-                   a cold start every time (off by default: the stack runs what it built at start)
-  --base-port N    bind the ${PORT_SPAN} ports from N on (also ${BASE_PORT_ENV}=N); state in .local/stack-N/
-  --state-dir DIR  keep stack.json, logs/, build/ and state/ in DIR instead
-  --verbose        echo every line the services print (SDK warnings, metric documents, ...)
-  --quiet          echo nothing from the services (progress and errors only)
-  --help           show this help
-
-Tracing backend: TRACING_BACKEND=xray (default) or otel, e.g. \`TRACING_BACKEND=otel pnpm start\`.
-
-Ports bound (127.0.0.1): ${describePorts(ports)}.
-Every service's full output is in .local/logs/. See also: pnpm status, pnpm stop.`;
+type StartValues = Values<typeof OPTIONS>;
 
 export const summary = (info: StackInfo): string => {
   const sample = JSON.stringify(SAMPLE_ORDER);
@@ -68,26 +65,28 @@ export const summary = (info: StackInfo): string => {
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-const main = async (argv: string[]): Promise<number> => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...LOCATION_OPTIONS,
-      fresh: { type: 'boolean' },
-      watch: { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+export const startCommand: Program<typeof OPTIONS> = {
+  name: 'pnpm start',
+  description: `Starts the whole pipeline locally, as one supervised process tree: embedded SQS (local-aws-sqs) and
+DynamoDB (dynalite) with the queues and tables of the services' own CloudFormation, a trace
+collector (X-Ray segments over UDP, OpenTelemetry spans over OTLP/HTTP), and ingest-api, order-consumer and dlq-handler under
+\`sls offline start --stage local\`, each built into .local/build/ and restarted if it exits.
+Queues (in-flight messages included), tables and traces persist in .local/state/ across restarts.
+Prints the API URL and key; writes the same facts, with every process id, to .local/stack.json.
+Ctrl-C (or SIGTERM, SIGHUP, \`pnpm stop\`) stops everything, also during startup.`,
+  options: OPTIONS,
+  // The ports the help names are the ones this command line would bind.
+  notes: (
+    values,
+  ) => `Tracing backend: TRACING_BACKEND=xray (default) or otel, e.g. \`TRACING_BACKEND=otel pnpm start\`.
+
+Ports bound (127.0.0.1): ${describePorts(values ? stackLocation(values).ports : DEFAULT_PORTS)}.
+Every service's full output is in .local/logs/. See also: pnpm status, pnpm stop.`,
+  run: ({ values }) => start(values),
+};
+
+const start = async (values: StartValues): Promise<number> => {
   const location = stackLocation(values);
-  if (values.help) {
-    process.stdout.write(`${usage(location.ports)}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0)
-    throw new UsageError(`pnpm start takes no arguments; got "${positionals.join(' ')}"`);
   if (values.verbose && values.quiet) throw new UsageError('--verbose and --quiet exclude each other');
 
   mkdirSync(join(location.stateDir, 'logs'), { recursive: true });
@@ -172,4 +171,4 @@ const main = async (argv: string[]): Promise<number> => {
   return EXIT.failed;
 };
 
-runProgram(usage(), main);
+mainOfStackCommand(startCommand);

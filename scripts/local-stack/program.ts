@@ -1,7 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { EXIT, UsageError } from '@order-pipeline/common/cli';
+import { mainOf, type OptionsTable, type Program, UsageError } from '@order-pipeline/common/cli';
 import {
   BASE_PORT_ENV,
   readStackInfo,
@@ -11,37 +10,6 @@ import {
   stateDirFor,
 } from '@order-pipeline/local-aws/stack-file';
 import { DEFAULT_PORTS, parseBasePort, portsFromBase, type StackPorts } from './ports';
-
-// The exit codes and the usage error of every command (pnpm dlq and pnpm stores use them too).
-export { EXIT, UsageError };
-
-const isUsageError = (error: unknown): boolean =>
-  error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
-
-/**
- * The frame of the local stack's commands (start, stop, status): runs `main`, maps a usage error
- * to exit 2 with the usage, any other error to exit 1 with its message.
- */
-export const runProgram = (usage: string, main: (argv: string[]) => Promise<number>): void => {
-  divertSdkWarning();
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-      // Nothing should be left running; if a stray handle is, it must not keep the command alive.
-      setTimeout(() => process.exit(code), 2000).unref();
-    },
-    (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      if (isUsageError(error)) {
-        process.stderr.write(`error: ${message}\n\n${usage}\n`);
-        process.exitCode = EXIT.usage;
-      } else {
-        process.stderr.write(`error: ${message}\n`);
-        process.exitCode = EXIT.failed;
-      }
-    },
-  );
-};
 
 /**
  * The AWS SDK v3 warns on Node < 22, nine lines, once per process (NodeVersionSupportWarning). A
@@ -96,40 +64,13 @@ export const stackLocation = (
 
 /** The options every command takes to find its stack. */
 export const LOCATION_OPTIONS = {
-  'base-port': { type: 'string' },
-  'state-dir': { type: 'string' },
-} as const;
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Values<T extends Options> = { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string } & {
-  'base-port'?: string;
-  'state-dir'?: string;
-};
-
-/**
- * Parses a stack command's line: the location options, `--help` and the command's own `options`;
- * no positional arguments. Answers undefined after printing the usage for --help.
- */
-export const parseStackCommand = <T extends Options>(
-  argv: string[],
-  name: string,
-  usage: string,
-  options: T,
-): Values<T> | undefined => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...LOCATION_OPTIONS, help: { type: 'boolean', short: 'h' }, ...options },
-  });
-  if ((values as { help?: boolean }).help) {
-    process.stdout.write(`${usage}\n`);
-    return undefined;
-  }
-  if (positionals.length > 0) {
-    throw new UsageError(`pnpm ${name} takes no arguments; got "${positionals.join(' ')}"`);
-  }
-  return values as Values<T>;
-};
+  'base-port': {
+    type: 'string',
+    value: 'N',
+    help: `the stack started with --base-port N (or ${BASE_PORT_ENV}=N)`,
+  },
+  'state-dir': { type: 'string', value: 'DIR', help: 'the stack started with --state-dir DIR' },
+} as const satisfies OptionsTable;
 
 /** The stack file's facts, or undefined when there is none (no stack was started there). */
 export const readStackFileIfAny = async (file: string): Promise<StackInfo | undefined> => {
@@ -139,4 +80,10 @@ export const readStackFileIfAny = async (file: string): Promise<StackInfo | unde
     if (error instanceof StackFileError && error.reason === 'missing') return undefined;
     throw error;
   }
+};
+
+/** A stack command's entry point: the frame's, with the SDK's Node version warning kept off the console. */
+export const mainOfStackCommand = <O extends OptionsTable>(program: Program<O>): void => {
+  divertSdkWarning();
+  mainOf(program);
 };

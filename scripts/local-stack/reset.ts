@@ -1,24 +1,20 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EXIT, type Program, type Values } from '@order-pipeline/common/cli';
 import { readStackInfo } from '@order-pipeline/local-aws/stack-file';
 import { processAlive } from './processes';
-import { EXIT, parseStackCommand, runProgram, stackLocation } from './program';
+import { LOCATION_OPTIONS, mainOfStackCommand, stackLocation } from './program';
 
-const USAGE = `Usage: pnpm reset [--base-port N] [--state-dir DIR] [--help]
+export const resetCommand: Program<typeof LOCATION_OPTIONS> = {
+  name: 'pnpm reset',
+  description: `Deletes the local stack's persisted queues, tables and traces (.local/state/), so that the next
+pnpm start begins empty (as pnpm start --fresh does). Refuses while that stack is running.`,
+  options: LOCATION_OPTIONS,
+  notes: 'Exit codes: 0 reset, 1 the stack is running, 2 usage.',
+  run: ({ values }) => reset(values),
+};
 
-Deletes the local stack's persisted queues, tables and traces (.local/state/), so that the next
-pnpm start begins empty (as pnpm start --fresh does). Refuses while that stack is running.
-
-Options:
-  --base-port N      the stack started with --base-port N (or LOCAL_STACK_BASE_PORT=N)
-  --state-dir DIR    the stack started with --state-dir DIR
-  --help             show this help
-
-Exit codes: 0 reset, 1 the stack is running, 2 usage.`;
-
-const main = async (argv: string[]): Promise<number> => {
-  const values = parseStackCommand(argv, 'reset', USAGE, {});
-  if (!values) return EXIT.ok;
+const reset = async (values: Values<typeof LOCATION_OPTIONS>): Promise<number> => {
   const { file, stateDir } = stackLocation(values);
   const running = await readStackInfo(file).then(
     (info) => (processAlive(info.pid) ? info.pid : undefined),
@@ -34,4 +30,4 @@ const main = async (argv: string[]): Promise<number> => {
   return EXIT.ok;
 };
 
-runProgram(USAGE, main);
+mainOfStackCommand(resetCommand);

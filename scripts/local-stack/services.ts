@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { maskText } from '@order-pipeline/common';
-import { REPO_ROOT } from '@order-pipeline/local-aws';
+import { REPO_ROOT, SLS_BIN } from '@order-pipeline/local-aws';
 import { signalGroup } from './processes';
 
 /** A service running under `sls offline start --stage local`, in a process group of its own. */
@@ -27,12 +27,11 @@ export interface ServiceOptions {
   onLine?: (line: string) => void;
 }
 
-const SLS = join(REPO_ROOT, 'node_modules', '.bin', 'sls');
 const STOP_GRACE_MS = 5000;
 const CLOSE_GRACE_MS = 1000;
 
 export const startService = (options: ServiceOptions): RunningService => {
-  const child = spawn(SLS, ['offline', 'start', '--stage', 'local'], {
+  const child = spawn(SLS_BIN, ['offline', 'start', '--stage', 'local'], {
     cwd: join(REPO_ROOT, 'services', options.name),
     env: options.env,
     detached: true,
@@ -78,7 +77,7 @@ export const startService = (options: ServiceOptions): RunningService => {
     child.once('close', finish);
     // e.g. ENOENT when dependencies are not installed: reported as an exit, never an unhandled error.
     child.once('error', (error) => {
-      how = `could not run ${SLS}: ${error.message}; run \`pnpm install\` first`;
+      how = `could not run ${SLS_BIN}: ${error.message}; run \`pnpm install\` first`;
       finish();
     });
   });

@@ -1,21 +1,9 @@
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { EXIT, type Program, type Values } from '@order-pipeline/common/cli';
 import { LOCAL_CREDENTIALS, type StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { processAlive } from './processes';
-import { EXIT, parseStackCommand, readStackFileIfAny, runProgram, stackLocation } from './program';
-
-const USAGE = `Usage: pnpm status [--json] [--base-port N] [--state-dir DIR] [--help]
-
-Shows the running local stack: each service's process, state and restarts; each queue's visible,
-in-flight and delayed messages; dead letters by class; orders by status; the API URL and keys.
-
-Options:
-  --json             print it as JSON
-  --base-port N      the stack started with --base-port N (or LOCAL_STACK_BASE_PORT=N)
-  --state-dir DIR    the stack started with --state-dir DIR
-  --help             show this help
-
-Exit codes: 0 the stack is up, 1 it is not running (or not answering), 2 usage.`;
+import { LOCATION_OPTIONS, mainOfStackCommand, readStackFileIfAny, stackLocation } from './program';
 
 export interface StatusReport {
   status: StackInfo['status'];
@@ -148,9 +136,18 @@ export const renderStatus = (report: StatusReport): string =>
     `Orders        ${report.orders.total}: ${counts(report.orders.byStatus)}`,
   ].join('\n');
 
-const main = async (argv: string[]): Promise<number> => {
-  const values = parseStackCommand(argv, 'status', USAGE, { json: { type: 'boolean' } });
-  if (!values) return EXIT.ok;
+const OPTIONS = { json: { type: 'boolean', help: 'print it as JSON' }, ...LOCATION_OPTIONS } as const;
+
+export const statusCommand: Program<typeof OPTIONS> = {
+  name: 'pnpm status',
+  description: `Shows the running local stack: each service's process, state and restarts; each queue's visible,
+in-flight and delayed messages; dead letters by class; orders by status; the API URL and keys.`,
+  options: OPTIONS,
+  notes: 'Exit codes: 0 the stack is up, 1 it is not running (or not answering), 2 usage.',
+  run: ({ values }) => status(values),
+};
+
+const status = async (values: Values<typeof OPTIONS>): Promise<number> => {
   const { file } = stackLocation(values);
   const info = await readStackFileIfAny(file);
   if (!info) {
@@ -170,4 +167,4 @@ const main = async (argv: string[]): Promise<number> => {
   return EXIT.ok;
 };
 
-if (require.main === module) runProgram(USAGE, main);
+if (require.main === module) mainOfStackCommand(statusCommand);

@@ -1,37 +1,30 @@
 import { rm } from 'node:fs/promises';
+import { EXIT, type Program, UsageError, type Values } from '@order-pipeline/common/cli';
 import type { StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { killLeftovers, processAlive, signalGroup, waitForExit } from './processes';
-import {
-  EXIT,
-  parseStackCommand,
-  readStackFileIfAny,
-  runProgram,
-  stackLocation,
-  UsageError,
-} from './program';
-
-const USAGE = `Usage: pnpm stop [--base-port N] [--state-dir DIR] [--timeout SECONDS] [--help]
-
-Stops the local stack started elsewhere (another terminal): sends SIGTERM to the process named in
-its .local/stack.json and waits until it and every service process it started are gone. A stack
-that does not stop within the timeout is killed (SIGKILL, with its services' process groups).
-A stack file whose process is gone (a stack killed hard) is removed, with any service it left.
-
-Options:
-  --base-port N      the stack started with --base-port N (or LOCAL_STACK_BASE_PORT=N)
-  --state-dir DIR    the stack started with --state-dir DIR
-  --timeout SECONDS  how long to wait before killing it (default 30)
-  --help             show this help
-
-Exit codes: 0 stopped (or nothing was running), 1 it had to be killed or could not be stopped,
-2 usage.`;
+import { LOCATION_OPTIONS, mainOfStackCommand, readStackFileIfAny, stackLocation } from './program';
 
 const servicePids = (info: StackInfo): number[] =>
   Object.values(info.services ?? {}).flatMap((service) => (service.pid ? [service.pid] : []));
 
-const main = async (argv: string[]): Promise<number> => {
-  const values = parseStackCommand(argv, 'stop', USAGE, { timeout: { type: 'string' } });
-  if (!values) return EXIT.ok;
+const OPTIONS = {
+  ...LOCATION_OPTIONS,
+  timeout: { type: 'string', value: 'SECONDS', help: 'how long to wait before killing it (default 30)' },
+} as const;
+
+export const stopCommand: Program<typeof OPTIONS> = {
+  name: 'pnpm stop',
+  description: `Stops the local stack started elsewhere (another terminal): sends SIGTERM to the process named in
+its .local/stack.json and waits until it and every service process it started are gone. A stack
+that does not stop within the timeout is killed (SIGKILL, with its services' process groups).
+A stack file whose process is gone (a stack killed hard) is removed, with any service it left.`,
+  options: OPTIONS,
+  notes: `Exit codes: 0 stopped (or nothing was running), 1 it had to be killed or could not be stopped,
+2 usage.`,
+  run: ({ values }) => stop(values),
+};
+
+const stop = async (values: Values<typeof OPTIONS>): Promise<number> => {
   const timeoutSeconds = Number(values.timeout ?? 30);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 600) {
     throw new UsageError(`--timeout must be a number of seconds from 1 to 600, got "${values.timeout}"`);
@@ -68,4 +61,4 @@ const main = async (argv: string[]): Promise<number> => {
   return EXIT.failed;
 };
 
-runProgram(USAGE, main);
+mainOfStackCommand(stopCommand);

@@ -1,46 +1,36 @@
 // `pnpm openapi`: writes (or, with --check, checks) the ingest API's OpenAPI document.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import {
-  consoleOutput,
-  EXIT,
-  type Output,
-  parseOrAnswer,
-  runMain,
-  strictParse,
-  UsageError,
-} from '@order-pipeline/common/cli';
+import { EXIT, mainOf, type Output, type Program, runCommand, UsageError } from '@order-pipeline/common/cli';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
 import { buildDocument, DOCUMENT_PATH, renderDocument } from './document';
 import { REQUESTS_PATH, renderRequests } from './requests';
 import { validateDocument } from './validate';
 
-const USAGE = `Usage: pnpm openapi [--check] [--root <dir>]
+const OPTIONS = {
+  check: {
+    type: 'boolean',
+    help: 'write nothing: exit 1 when a file is stale or the document invalid, 0 when up to date',
+  },
+  root: {
+    type: 'string',
+    value: '<dir>',
+    help: `write or check <dir>/${DOCUMENT_PATH} and <dir>/${REQUESTS_PATH} (default: the repository)`,
+  },
+} as const;
 
-Writes the ingest API's OpenAPI 3.1 document, generated from the shared Order schema and the
+export const openApiCommand: Program<typeof OPTIONS> = {
+  name: 'pnpm openapi',
+  description: `Writes the ingest API's OpenAPI 3.1 document, generated from the shared Order schema and the
 service's own codes and limits, to ${DOCUMENT_PATH}, after validating it against the OpenAPI 3.1
 specification (@seriousme/openapi-schema-validator), and the README's calls with the local stack's
-keys to ${REQUESTS_PATH} (VS Code REST Client, JetBrains HTTP client). Never edit either by hand.
-
-Options:
-  --check        write nothing: exit 1 when a file is stale or the document invalid, 0 when up to date
-  --root <dir>   write or check <dir>/${DOCUMENT_PATH} and <dir>/${REQUESTS_PATH} (default: the repository)
-  -h, --help     this help
-
-Exit codes: 0 done (or up to date), 1 stale or invalid, 2 bad arguments.`;
-
-type Parsed = { kind: 'help'; command?: undefined } | { kind: 'run'; check: boolean; root: string };
-
-const parse = (argv: readonly string[]): Parsed => {
-  const { values, positionals } = strictParse(argv, {
-    check: { type: 'boolean' },
-    root: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) return { kind: 'help' };
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  if (values.root === '') throw new UsageError('--root needs a directory');
-  return { kind: 'run', check: values.check === true, root: resolve(values.root ?? REPO_ROOT) };
+keys to ${REQUESTS_PATH} (VS Code REST Client, JetBrains HTTP client). Never edit either by hand.`,
+  options: OPTIONS,
+  notes: 'Exit codes: 0 done (or up to date), 1 stale or invalid, 2 bad arguments.',
+  run: ({ values }, output) => {
+    if (values.root === '') throw new UsageError('--root needs a directory');
+    return writeOrCheck({ check: values.check === true, root: resolve(values.root ?? REPO_ROOT) }, output);
+  },
 };
 
 const readIfPresent = async (file: string): Promise<string | undefined> => {
@@ -66,9 +56,11 @@ const problemsOf = async (text: string): Promise<string[] | undefined> => {
   return validation.valid ? undefined : validation.errors;
 };
 
-export const runOpenApiCli = async (argv: readonly string[], output: Output): Promise<number> => {
-  const parsed = parseOrAnswer(argv, parse, [], () => USAGE, output);
-  if (typeof parsed === 'number') return parsed;
+/** `pnpm openapi <argv>`, its output on `output`; answers the exit code. */
+export const runOpenApiCli = (argv: readonly string[], output: Output): Promise<number> =>
+  runCommand(openApiCommand, argv, output);
+
+const writeOrCheck = async (parsed: { check: boolean; root: string }, output: Output): Promise<number> => {
   const document = buildDocument();
   const validation = await validateDocument(document);
   if (!validation.valid) {
@@ -117,4 +109,4 @@ export const runOpenApiCli = async (argv: readonly string[], output: Output): Pr
   return failed ? EXIT.failed : EXIT.ok;
 };
 
-if (require.main === module) runMain(() => runOpenApiCli(process.argv.slice(2), consoleOutput));
+if (require.main === module) mainOf(openApiCommand);

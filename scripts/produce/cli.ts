@@ -1,29 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { EXIT, mainOf, type Output, type Program, UsageError, type Values } from '@order-pipeline/common/cli';
 import { LOCAL_CREDENTIALS, queueOf, readStackInfo, storeKeyOf } from '@order-pipeline/local-aws/stack-file';
 import { produce, type Route } from './producer';
 import { planTraffic } from './traffic';
 
-const USAGE = `Usage: pnpm produce [--orders N] [--stores K] [--poison SHARE] [--via api|sqs] [--batch [--batch-size B]] [--concurrency C] [--json]
+const OPTIONS = {
+  orders: { type: 'string', value: 'N', help: 'how many messages (default 100, at most 100000)' },
+  stores: {
+    type: 'string',
+    value: 'K',
+    help: 'stores 1..K (default 5; the local stage opens stores 1..20, others are poison too)',
+  },
+  poison: { type: 'string', value: 'SHARE', help: 'share of poison messages, 0..1 (default 0.1)' },
+  via: { type: 'string', value: 'api|sqs', help: 'route for good orders (default api)' },
+  batch: {
+    type: 'boolean',
+    help: 'send good orders through POST /orders/batch instead of one POST each (--via api)',
+  },
+  'batch-size': { type: 'string', value: 'B', help: 'orders per POST /orders/batch (default 50, 1 to 100)' },
+  concurrency: { type: 'string', value: 'C', help: 'requests in flight (default 8, at most 64)' },
+  json: { type: 'boolean', help: 'print the summary and every order id as JSON' },
+} as const;
 
-Sends store traffic to the running local stack (pnpm start): N orders spread over stores 1..K, a
+export const produceCommand: Program<typeof OPTIONS> = {
+  name: 'pnpm produce',
+  description: `Sends store traffic to the running local stack (pnpm start): N orders spread over stores 1..K, a
 SHARE (0..1) of them poison messages sent straight to the orders queue without the store_id
 attribute, as a misbehaving producer would. Good orders go through the API (default) or straight
-to SQS with every attribute and a trace header.
-
-Options:
-  --orders N        how many messages (default 100, at most 100000)
-  --stores K        stores 1..K (default 5; the local stage opens stores 1..20, others are poison too)
-  --poison SHARE    share of poison messages, 0..1 (default 0.1)
-  --via api|sqs     route for good orders (default api)
-  --batch           send good orders through POST /orders/batch instead of one POST each (--via api)
-  --batch-size B    orders per POST /orders/batch (default 50, 1 to 100)
-  --concurrency C   requests in flight (default 8, at most 64)
-  --json            print the summary and every order id as JSON
-  --help            show this help`;
-
-class UsageError extends Error {}
+to SQS with every attribute and a trace header.`,
+  options: OPTIONS,
+  notes: 'Exit codes: 0 every message sent, 1 a send failed (or no stack is running), 2 usage.',
+  run: ({ values }, output) => produceTraffic(values, output),
+};
 
 const number = (
   raw: string | undefined,
@@ -55,25 +64,7 @@ const progressBar = (total: number) => {
   };
 };
 
-export const main = async (argv: string[]): Promise<number> => {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      orders: { type: 'string' },
-      stores: { type: 'string' },
-      poison: { type: 'string' },
-      via: { type: 'string' },
-      concurrency: { type: 'string' },
-      batch: { type: 'boolean' },
-      'batch-size': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+const produceTraffic = async (values: Values<typeof OPTIONS>, output: Output): Promise<number> => {
   const orders = Math.floor(number(values.orders, 'orders', 100, 1, 100_000));
   const stores = Math.floor(number(values.stores, 'stores', 5, 1, 10_000));
   const poisonShare = number(values.poison, 'poison', 0.1, 0, 1);
@@ -124,32 +115,17 @@ export const main = async (argv: string[]): Promise<number> => {
     perSecond: Number((results.length / seconds).toFixed(1)),
   };
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ summary, results }, null, 2)}\n`);
+    output.out(JSON.stringify({ summary, results }, null, 2));
   } else {
-    process.stdout.write(
+    output.out(
       `run ${runId}: ${summary.good} orders and ${summary.poison} poison messages sent via ${via}${batchSize ? ` (batches of ${batchSize})` : ''}, ${summary.failed} failed, ` +
-        `in ${summary.seconds} s (${summary.perSecond}/s)\n`,
+        `in ${summary.seconds} s (${summary.perSecond}/s)`,
     );
-    for (const failure of failed.slice(0, 10))
-      process.stdout.write(`  failed ${failure.orderId}: ${failure.error}\n`);
+    for (const failure of failed.slice(0, 10)) output.out(`  failed ${failure.orderId}: ${failure.error}`);
     if (summary.poison > 0)
-      process.stdout.write('Poison messages reach the DLQ after maxReceiveCount receives: pnpm dlq list\n');
+      output.out('Poison messages reach the DLQ after maxReceiveCount receives: pnpm dlq list');
   }
-  return failed.length === 0 ? 0 : 1;
+  return failed.length === 0 ? EXIT.ok : EXIT.failed;
 };
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const usage =
-        error instanceof UsageError || String((error as { code?: string }).code).startsWith('ERR_PARSE_ARGS');
-      process.stderr.write(
-        `${error instanceof Error ? error.message : String(error)}${usage ? `\n\n${USAGE}` : ''}\n`,
-      );
-      process.exitCode = usage ? 2 : 1;
-    },
-  );
-}
+if (require.main === module) mainOf(produceCommand);

@@ -1,8 +1,9 @@
 import { isStoreId } from '@order-pipeline/common';
 import { type CommandTarget, strictParse, UsageError } from '@order-pipeline/common/cli';
+import { LOCAL_STAGE } from './stage';
+import { ADD_OPTIONS, COMMANDS, type CommandName, LIST_OPTIONS } from './usage';
 
-export const COMMANDS = ['list', 'add', 'open', 'close', 'rotate-key'] as const;
-export type CommandName = (typeof COMMANDS)[number];
+export { COMMANDS, type CommandName };
 
 type Target = CommandTarget;
 
@@ -12,14 +13,8 @@ export type ParsedCommand =
   | (Target & { kind: 'add'; storeId: number; name: string; closed: boolean })
   | (Target & { kind: 'open' | 'close' | 'rotate-key'; storeId: number });
 
-const OPTIONS = {
-  stage: { type: 'string', default: 'local' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  json: { type: 'boolean' },
-  name: { type: 'string' },
-  closed: { type: 'boolean' },
-} as const;
+/** Every command's options, parsed at once; each command then refuses the others' own. */
+const OPTIONS = { ...LIST_OPTIONS, ...ADD_OPTIONS } as const;
 
 /** Which options each command takes besides --stage, --region and --help. */
 const OWN_OPTIONS: Record<CommandName, readonly string[]> = {
@@ -56,7 +51,7 @@ export const parseCommand = (argv: readonly string[]): ParsedCommand => {
       throw new UsageError(`${name} takes no --${option}`, name);
     }
   }
-  const stage = values.stage.trim();
+  const stage = (values.stage ?? LOCAL_STAGE).trim();
   if (stage === '') throw new UsageError('--stage must not be empty', name);
   const target = { stage, region: values.region };
   if (name === 'list') {

@@ -6,9 +6,9 @@ import {
   toError,
 } from '@order-pipeline/common';
 import { describeFailure, EXIT, formatTable, type Output, parseOrAnswer } from '@order-pipeline/common/cli';
-import { COMMANDS, type ParsedCommand, parseCommand } from './args';
+import { type ParsedCommand, parseCommand } from './args';
 import type { StageOptions, StoresTarget } from './stage';
-import { usage } from './usage';
+import { STORES_CLI } from './usage';
 
 export interface StoresCliDeps {
   output: Output;
@@ -102,7 +102,7 @@ const rotateKey = async (target: StoresTarget, storeId: number, output: Output, 
 /** Runs `pnpm stores <argv>` and answers the exit code; everything it touches comes from `deps`. */
 export const runStoresCli = async (argv: readonly string[], deps: StoresCliDeps): Promise<number> => {
   const { output } = deps;
-  const parsed = parseOrAnswer(argv, parseCommand, COMMANDS, usage, output);
+  const parsed = parseOrAnswer(argv, parseCommand, STORES_CLI, output);
   if (typeof parsed === 'number') return parsed;
   let target: StoresTarget | undefined;
   try {

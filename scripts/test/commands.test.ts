@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
@@ -46,7 +47,7 @@ describe('pnpm start --help', () => {
     const { stdout } = await runCommand(COMMANDS.start, ['--help', '--base-port', '41000']);
 
     expect(stdout).toContain(
-      'SQS 41000, DynamoDB 41001, X-Ray collector 41002/udp, OTLP/HTTP collector 41003, ingest-api HTTP 41004.',
+      'SQS 41000, DynamoDB 41001, X-Ray collector 41002/udp, OTLP/HTTP collector 41003, ingest-api HTTP 41004, console 41007.',
     );
   });
 
@@ -135,6 +136,96 @@ describe('the commands without a running stack', () => {
   });
 });
 
+// The other commands as programs: the same frame, the same answers.
+describe.each([
+  ['produce', 'scripts/produce/cli.ts', ['--orders', '0']],
+  ['traces', 'scripts/traces/cli.ts', ['an-order', 'a-trace']],
+  ['bench', 'scripts/bench/cli.ts', ['--only', 'everything']],
+])('pnpm %s', (name, script, badArguments) => {
+  it('prints its usage and its options with --help and exits 0', async () => {
+    const { code, stdout } = await runCommand(script, ['--help']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Usage: pnpm ${name}`);
+    expect(stdout).toContain('-h, --help');
+  });
+
+  it('refuses an unknown option with exit code 2, the message and its usage on stderr', async () => {
+    const { code, stdout, stderr } = await runCommand(script, ['--no-such-option']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain("error: Unknown option '--no-such-option'");
+    expect(stderr).toContain(`Usage: pnpm ${name}`);
+    expect(stdout).toBe('');
+  });
+
+  it(`refuses ${JSON.stringify(badArguments)} with exit code 2`, async () => {
+    const { code, stderr } = await runCommand(script, badArguments);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: /);
+  });
+});
+
+describe('the commands failing', () => {
+  let busy: Server;
+  let stateDir: string;
+
+  beforeEach(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'commands-failing-'));
+  });
+
+  afterEach(async () => {
+    if (busy?.listening) await new Promise((resolve) => busy.close(resolve));
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('pnpm produce exits 1 when no local stack is running', async () => {
+    const { code, stderr } = await runCommand('scripts/produce/cli.ts', ['--orders', '1'], {
+      STACK_FILE: join(stateDir, 'stack.json'),
+    });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('error: the local stack is not running');
+  });
+
+  it('pnpm traces exits 1 for a trace file that does not exist', async () => {
+    const { code, stderr } = await runCommand('scripts/traces/cli.ts', [
+      '--file',
+      join(stateDir, 'none.jsonl'),
+    ]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`error: no trace file at ${join(stateDir, 'none.jsonl')}`);
+  });
+
+  it('pnpm traces exits 1 for an order it has no trace of', async () => {
+    const file = join(stateDir, 'traces.jsonl');
+    await writeFile(file, '');
+
+    const { code, stderr } = await runCommand('scripts/traces/cli.ts', ['--file', file, 'order-404']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('no trace found for order-404');
+  });
+
+  it('pnpm start exits 1 when one of its ports is taken', async () => {
+    busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as { port: number };
+
+    const { code, stderr } = await runCommand('scripts/local-stack/cli.ts', [
+      '--base-port',
+      String(port),
+      '--state-dir',
+      stateDir,
+    ]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('The local stack could not start: ports already in use');
+  });
+});
+
 describe('the root package scripts', () => {
   const rootScript = (name: string, args: string[]) => {
     const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -151,7 +242,7 @@ describe('the root package scripts', () => {
     });
   };
 
-  it.each(['dlq', 'start', 'stop', 'status', 'reset'])(
+  it.each(['dlq', 'stores', 'start', 'stop', 'status', 'reset', 'produce', 'traces', 'bench'])(
     'keep exit code 2 for a bad argument to pnpm %s (no recursive run in between)',
     (name) => {
       const result = rootScript(name, ['--no-such-option']);

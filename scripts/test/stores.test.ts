@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type StoresTable, storesTable } from '@order-pipeline/common';
+import { capturedOutput } from '@order-pipeline/common/cli';
 import { type LocalAws, REPO_ROOT, startLocalAws, writeTestStackFile } from '@order-pipeline/local-aws';
 import { apiGatewayKeys, usagePlanExport } from '../stores/keys';
 import { runStoresCli } from '../stores/run';
@@ -12,15 +13,7 @@ import { connectStage } from '../stores/stage';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
 
-const recordingOutput = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    output: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) },
-    out: () => out.join('\n'),
-    err: () => err.join('\n'),
-  };
-};
+const recordingOutput = capturedOutput;
 
 /** The key value a command printed ("shown once"). */
 const printedKey = (text: string): string =>

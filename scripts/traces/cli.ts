@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { maskText } from '@order-pipeline/common';
+import { mainOf, type Output, type Program, runCommand, type Values } from '@order-pipeline/common/cli';
 import { readStackInfo } from '@order-pipeline/local-aws/stack-file';
 import {
   buildTrees,
@@ -10,17 +10,6 @@ import {
   toNodes,
   traceIdsOfOrder,
 } from './traceTree';
-
-const USAGE = `Usage: pnpm traces [orderId | traceId] [--json] [--file PATH] [--help]
-
-Prints one order's X-Ray trace as a tree across ingest-api -> order-consumer -> dlq-handler, with each
-segment's service, name, duration and error flag, from the segments the local stack's collector
-received. Without an argument, lists the most recent traces.
-
-Options:
-  --json        machine-readable output
-  --file PATH   read segment documents from PATH (JSON Lines) instead of the running stack's file
-  --help        show this help`;
 
 /** The segment documents of a collector's file (JSON Lines); unreadable lines are skipped. */
 export const readDocuments = async (file: string): Promise<SegmentDocument[]> => {
@@ -58,20 +47,39 @@ const recentTraces = (trees: readonly TraceNode[], limit = 20) => {
     .slice(0, limit);
 };
 
-export const run = async (argv: string[], out: (text: string) => void): Promise<number> => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { json: { type: 'boolean' }, file: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    out(USAGE);
-    return 0;
-  }
+const OPTIONS = {
+  json: { type: 'boolean', help: 'machine-readable output' },
+  file: {
+    type: 'string',
+    value: 'PATH',
+    help: "read segment documents from PATH (JSON Lines) instead of the running stack's file",
+  },
+} as const;
+
+export const tracesCommand: Program<typeof OPTIONS> = {
+  name: 'pnpm traces',
+  args: '[orderId | traceId]',
+  maxArgs: 1,
+  description: `Prints one order's X-Ray trace as a tree across ingest-api -> order-consumer -> dlq-handler, with each
+segment's service, name, duration and error flag, from the segments the local stack's collector
+received. Without an argument, lists the most recent traces.`,
+  options: OPTIONS,
+  run: ({ values, positionals }, output) => traces(values, positionals, output),
+};
+
+/** `pnpm traces <argv>` with its results on `out` (diagnostics on stderr); answers the exit code. */
+export const run = (argv: readonly string[], out: (text: string) => void): Promise<number> =>
+  runCommand(tracesCommand, argv, { out, err: (line) => process.stderr.write(`${line}\n`) });
+
+const traces = async (
+  values: Values<typeof OPTIONS>,
+  positionals: readonly string[],
+  output: Output,
+): Promise<number> => {
+  const out = (text: string) => output.out(text);
   // Masked at the one place traces are printed: segment documents come from every service, and an
   // annotation or an error's message may hold what a producer should not have sent.
   const print = (text: string) => out(maskText(text));
-  if (positionals.length > 1) throw new UsageError('give at most one orderId or traceId');
   const file = values.file ?? (await readStackInfo()).tracesFile;
   const nodes = toNodes(await readDocuments(file));
   const trees = buildTrees(nodes);
@@ -93,7 +101,7 @@ export const run = async (argv: string[], out: (text: string) => void): Promise<
   const traceIds = wanted.startsWith('1-') ? [wanted] : traceIdsOfOrder(nodes, wanted);
   const selected = trees.filter((tree) => traceIds.includes(tree.traceId));
   if (selected.length === 0) {
-    process.stderr.write(`no trace found for ${wanted}\n`);
+    output.err(`no trace found for ${wanted}`);
     return 1;
   }
   print(
@@ -106,19 +114,4 @@ export const run = async (argv: string[], out: (text: string) => void): Promise<
   return 0;
 };
 
-class UsageError extends Error {}
-
-if (require.main === module) {
-  run(process.argv.slice(2), (text) => process.stdout.write(`${text}\n`)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      const usage =
-        error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-      process.stderr.write(`${message}${usage ? `\n\n${USAGE}` : ''}\n`);
-      process.exitCode = usage ? 2 : 1;
-    },
-  );
-}
+if (require.main === module) mainOf(tracesCommand);

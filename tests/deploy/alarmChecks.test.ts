@@ -1,3 +1,4 @@
+import { collectExports } from '@order-pipeline/local-aws/cloudformation';
 import {
   checkApiAlarms,
   checkDashboard,
@@ -6,7 +7,6 @@ import {
   checkQueueAgeAlarm,
   checkTableAlarms,
 } from './alarmChecks';
-import { collectExports } from './checks';
 import { CONTEXT, EXPORTS, FUNCTION_NAMES, propsOf, QUEUE_NAMES } from './fixtures';
 import { describeChecks, type Mutation, type Stacks } from './mutations';
 

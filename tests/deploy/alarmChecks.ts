@@ -1,64 +1,58 @@
 /**
  * Deploy-readiness checks of what an operator sees: alarms (every one notifying the pipeline's SNS
- * topic), the dashboard. Same contract as checks.ts: a check returns its violations, [] when the
+ * topic), the dashboard. Same contract as every check: a check returns its violations, [] when the
  * property holds.
  */
-import {
-  asArray,
-  type CfnResource,
-  type CfnTemplate,
-  describeValue,
-  type ExportCatalog,
-  isObject,
-  num,
-  prop,
-  refTarget,
-  resourcesOfType,
-} from './checks';
+
+import type { CfnResource, CfnTemplate, ExportCatalog } from '@order-pipeline/local-aws/cloudformation';
+import * as cfn from '@order-pipeline/local-aws/cloudformation';
 
 type Alarm = [string, CfnResource];
 
-const alarmsOf = (template: CfnTemplate): Alarm[] => resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+const alarmsOf = (template: CfnTemplate): Alarm[] => cfn.resourcesOfType(template, 'AWS::CloudWatch::Alarm');
 
 /** An SNS topic of this stack (Ref), or one another stack exports (Fn::ImportValue of its Ref). */
 const isTopic = (template: CfnTemplate, action: unknown, catalog: ExportCatalog): boolean => {
-  const local = refTarget(action);
+  const local = cfn.refTarget(action);
   if (local !== undefined) return template.Resources[local]?.Type === 'AWS::SNS::Topic';
-  if (isObject(action) && typeof action['Fn::ImportValue'] === 'string') {
+  if (cfn.isObject(action) && typeof action['Fn::ImportValue'] === 'string') {
     const exported = catalog.get(action['Fn::ImportValue']);
-    const id = refTarget(exported?.value);
+    const id = cfn.refTarget(exported?.value);
     return id !== undefined && exported?.template.Resources[id]?.Type === 'AWS::SNS::Topic';
   }
   return false;
 };
 
 const notifies = (template: CfnTemplate, alarm: CfnResource, catalog: ExportCatalog): boolean =>
-  prop(alarm, 'ActionsEnabled') !== false &&
-  asArray(prop(alarm, 'AlarmActions')).some((action) => isTopic(template, action, catalog));
+  cfn.prop(alarm, 'ActionsEnabled') !== false &&
+  cfn.asArray(cfn.prop(alarm, 'AlarmActions')).some((action) => isTopic(template, action, catalog));
 
 /** The metrics an alarm watches: its own, or those of its metric math. */
 const watchedMetrics = (
   alarm: CfnResource,
 ): { namespace: unknown; name: unknown; dimensions: unknown[] }[] => {
-  if (prop(alarm, 'MetricName') !== undefined) {
+  if (cfn.prop(alarm, 'MetricName') !== undefined) {
     return [
       {
-        namespace: prop(alarm, 'Namespace'),
-        name: prop(alarm, 'MetricName'),
-        dimensions: asArray(prop(alarm, 'Dimensions')),
+        namespace: cfn.prop(alarm, 'Namespace'),
+        name: cfn.prop(alarm, 'MetricName'),
+        dimensions: cfn.asArray(cfn.prop(alarm, 'Dimensions')),
       },
     ];
   }
-  return asArray(prop(alarm, 'Metrics')).flatMap((query) => {
-    const metric = isObject(query) && isObject(query.MetricStat) ? query.MetricStat.Metric : undefined;
-    return isObject(metric)
-      ? [{ namespace: metric.Namespace, name: metric.MetricName, dimensions: asArray(metric.Dimensions) }]
+  return cfn.asArray(cfn.prop(alarm, 'Metrics')).flatMap((query) => {
+    const metric =
+      cfn.isObject(query) && cfn.isObject(query.MetricStat) ? query.MetricStat.Metric : undefined;
+    return cfn.isObject(metric)
+      ? [{ namespace: metric.Namespace, name: metric.MetricName, dimensions: cfn.asArray(metric.Dimensions) }]
       : [];
   });
 };
 
 const hasDimension = (dimensions: unknown[], name: string, matches: (value: unknown) => boolean): boolean =>
-  dimensions.some((dimension) => isObject(dimension) && dimension.Name === name && matches(dimension.Value));
+  dimensions.some(
+    (dimension) => cfn.isObject(dimension) && dimension.Name === name && matches(dimension.Value),
+  );
 
 interface Wanted {
   what: string;
@@ -76,7 +70,9 @@ const checkWanted = (template: CfnTemplate, catalog: ExportCatalog, wanted: Want
     if (!found.some(([, alarm]) => notifies(template, alarm, catalog))) {
       violations.push(`${what}: the alarm notifies no SNS topic (AlarmActions)`);
     }
-    const thresholds = found.map(([, alarm]) => num(prop(alarm, 'Threshold')) ?? Number.POSITIVE_INFINITY);
+    const thresholds = found.map(
+      ([, alarm]) => cfn.num(cfn.prop(alarm, 'Threshold')) ?? Number.POSITIVE_INFINITY,
+    );
     if (atMost !== undefined && Math.min(...thresholds) > atMost) {
       violations.push(`${what}: the alarm's threshold ${Math.min(...thresholds)} is above ${atMost}`);
     }
@@ -96,11 +92,11 @@ const watches = (
       (dimension === undefined || hasDimension(metric.dimensions, dimension[0], dimension[1])),
   );
 
-const isRefOf = (id: string) => (value: unknown) => refTarget(value) === id;
+const isRefOf = (id: string) => (value: unknown) => cfn.refTarget(value) === id;
 
 /** Errors and Throttles of every function of the stack, any at all, notify the alarm topic. */
 export const checkFunctionAlarms = (template: CfnTemplate, catalog: ExportCatalog = new Map()): string[] =>
-  resourcesOfType(template, 'AWS::Lambda::Function').flatMap(([id]) =>
+  cfn.resourcesOfType(template, 'AWS::Lambda::Function').flatMap(([id]) =>
     checkWanted(
       template,
       catalog,
@@ -114,7 +110,7 @@ export const checkFunctionAlarms = (template: CfnTemplate, catalog: ExportCatalo
 
 /** Throttled reads and writes of every table of the stack notify the alarm topic. */
 export const checkTableAlarms = (template: CfnTemplate, catalog: ExportCatalog = new Map()): string[] =>
-  resourcesOfType(template, 'AWS::DynamoDB::Table').flatMap(([id]) =>
+  cfn.resourcesOfType(template, 'AWS::DynamoDB::Table').flatMap(([id]) =>
     checkWanted(template, catalog, [
       {
         what: `table ${id}'s throttled requests`,
@@ -129,8 +125,11 @@ export const checkTableAlarms = (template: CfnTemplate, catalog: ExportCatalog =
 
 /** The 5XXError share and the p99 Latency of every REST API (by its name) notify the alarm topic. */
 export const checkApiAlarms = (template: CfnTemplate, catalog: ExportCatalog = new Map()): string[] =>
-  resourcesOfType(template, 'AWS::ApiGateway::RestApi').flatMap(([id, api]) => {
-    const byName: [string, (value: unknown) => boolean] = ['ApiName', (value) => value === prop(api, 'Name')];
+  cfn.resourcesOfType(template, 'AWS::ApiGateway::RestApi').flatMap(([id, api]) => {
+    const byName: [string, (value: unknown) => boolean] = [
+      'ApiName',
+      (value) => value === cfn.prop(api, 'Name'),
+    ];
     return checkWanted(template, catalog, [
       {
         what: `REST API ${id}'s 5XXError`,
@@ -139,14 +138,15 @@ export const checkApiAlarms = (template: CfnTemplate, catalog: ExportCatalog = n
       {
         what: `REST API ${id}'s p99 Latency`,
         matches: (alarm) =>
-          watches(alarm, 'AWS/ApiGateway', 'Latency', byName) && prop(alarm, 'ExtendedStatistic') === 'p99',
+          watches(alarm, 'AWS/ApiGateway', 'Latency', byName) &&
+          cfn.prop(alarm, 'ExtendedStatistic') === 'p99',
       },
     ]);
   });
 
 /**
  * The age of a queue's oldest message (ApproximateAgeOfOldestMessage, QueueName dimension naming
- * `queue` in `describeValue` form, e.g. `GetAtt(OrdersQueue.QueueName)` or the DLQ's import) alarms
+ * `queue` in `cfn.describeValue` form, e.g. `GetAtt(OrdersQueue.QueueName)` or the DLQ's import) alarms
  * above at most `atMostSeconds`.
  */
 export const checkQueueAgeAlarm = (
@@ -161,7 +161,7 @@ export const checkQueueAgeAlarm = (
       matches: (alarm) =>
         watches(alarm, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', [
           'QueueName',
-          (value) => JSON.stringify(value).includes(queue) || describeValue(value) === queue,
+          (value) => JSON.stringify(value).includes(queue) || cfn.describeValue(value) === queue,
         ]),
       atMost: atMostSeconds,
     },
@@ -193,9 +193,9 @@ export const DASHBOARD_FLOW = [
 ] as const;
 
 const dashboardMetrics = (template: CfnTemplate): unknown[][] =>
-  resourcesOfType(template, 'AWS::CloudWatch::Dashboard').flatMap(([, dashboard]) => {
-    const body = prop(dashboard, 'DashboardBody');
-    const text = isObject(body) ? body['Fn::Sub'] : body;
+  cfn.resourcesOfType(template, 'AWS::CloudWatch::Dashboard').flatMap(([, dashboard]) => {
+    const body = cfn.prop(dashboard, 'DashboardBody');
+    const text = cfn.isObject(body) ? body['Fn::Sub'] : body;
     if (typeof text !== 'string') return [];
     const parsed = JSON.parse(text) as { widgets?: { properties?: { metrics?: unknown[][] } }[] };
     return (parsed.widgets ?? []).flatMap((widget) => widget.properties?.metrics ?? []);

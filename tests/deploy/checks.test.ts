@@ -1,29 +1,21 @@
-import {
-  checkApiKeyRequired,
-  checkApiTracing,
-  checkDataAccess,
-  checkDeadLetterQueues,
-  checkEncryptionAtRest,
-  checkFunctionRoles,
-  checkFunctionTracing,
-  checkImports,
-  checkLogRetention,
-  checkNoWildcardPermissions,
-  checkPointInTimeRecovery,
-  checkQueueSends,
-  checkResourceReaders,
-  checkSecureTransport,
-  checkSqsEventSources,
-  checkStoreAuthorizer,
-  checkUsagePlan,
-  checkVisibilityTimeouts,
-  collectExports,
-  resolveString,
-  stageParams,
-} from './checks';
+import { collectExports, resolveString } from '@order-pipeline/local-aws/cloudformation';
+import { stageParams } from '@order-pipeline/local-aws/service-config';
+import { checkApiKeyRequired, checkStoreAuthorizer, checkUsagePlan } from './apiChecks';
+import { checkPointInTimeRecovery } from './durabilityChecks';
+import { checkEncryptionAtRest, checkSecureTransport } from './encryptionChecks';
 import { dlqHandlerGrants, ingestApiGrants, orderConsumerGrants, STORES_READERS } from './expectations';
 import { CONTEXT, EXPORTS, propsOf, statementOf } from './fixtures';
+import {
+  checkDataAccess,
+  checkFunctionRoles,
+  checkNoWildcardPermissions,
+  checkQueueSends,
+  checkResourceReaders,
+} from './iamChecks';
 import { describeChecks, each, type Mutation, type Stacks } from './mutations';
+import { checkImports, checkLogRetention } from './platformChecks';
+import { checkDeadLetterQueues, checkSqsEventSources, checkVisibilityTimeouts } from './queueChecks';
+import { checkApiTracing, checkFunctionTracing } from './tracingChecks';
 
 const ordersQueue = `ImportValue(${EXPORTS.ordersQueueArn})`;
 

@@ -1,4 +1,4 @@
-import type { Grant } from './checks';
+import type { Grant } from './iamChecks';
 
 /**
  * What each service may do with SQS, DynamoDB and SNS: the pipeline's least-privilege intent,

@@ -1,4 +1,4 @@
-import type { CfnResource, CfnTemplate } from './checks';
+import type { CfnResource, CfnTemplate } from '@order-pipeline/local-aws/cloudformation';
 
 /**
  * Small hand-built CloudFormation in the shape `sls package --stage prod` produces for the three

@@ -1,4 +1,5 @@
-import type { CfnTemplate, Params, ServerlessState } from './checks';
+import type { CfnTemplate } from '@order-pipeline/local-aws/cloudformation';
+import type { Params, ServerlessState } from '@order-pipeline/local-aws/service-config';
 import { dlqHandlerTemplate, ingestApiState, ingestApiTemplate, orderConsumerTemplate } from './fixtures';
 
 /** The three stacks of one stage, as small hand-built templates that satisfy every property. */

@@ -1,13 +1,21 @@
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type CfnTemplate, type Params, type ServerlessState, stageParams } from './checks';
+import type { CfnTemplate } from '@order-pipeline/local-aws/cloudformation';
+import {
+  type Params,
+  REPO_ROOT,
+  SERVICES,
+  type ServerlessState,
+  type ServiceName,
+  SLS_BIN,
+  SLS_ENV,
+  stageParams,
+} from '@order-pipeline/local-aws/service-config';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
-export const SERVICES = ['order-consumer', 'ingest-api', 'dlq-handler'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export { REPO_ROOT, SERVICES, type ServiceName };
 
 /** What `sls package` and `sls print` produced for one service and stage. */
 export interface PackagedService {
@@ -22,7 +30,6 @@ export interface PackagedService {
 }
 
 const run = promisify(execFile);
-const SLS = join(REPO_ROOT, 'node_modules', '.bin', 'sls');
 
 // Files at the repository root that serverless, its plugins and esbuild may look up from a service.
 const ROOT_ENTRIES = [
@@ -53,8 +60,7 @@ const offlineEnv = (): NodeJS.ProcessEnv => {
   return {
     ...env,
     AWS_EC2_METADATA_DISABLED: 'true',
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
+    ...SLS_ENV,
   };
 };
 
@@ -87,7 +93,7 @@ const mirrorService = async (root: string, service: ServiceName): Promise<string
 
 const sls = async (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> => {
   try {
-    const { stdout } = await run(SLS, args, {
+    const { stdout } = await run(SLS_BIN, args, {
       cwd,
       env: { ...offlineEnv(), ...env },
       maxBuffer: 64 * 1024 * 1024,

@@ -1,4 +1,11 @@
 import {
+  collectExports,
+  describeValue,
+  type ExportedValue,
+  importedNames,
+  type ResolveContext,
+} from '@order-pipeline/local-aws/cloudformation';
+import {
   checkApiAlarms,
   checkDashboard,
   checkDeadLetterAlarms,
@@ -6,33 +13,14 @@ import {
   checkQueueAgeAlarm,
   checkTableAlarms,
 } from './alarmChecks';
+import { apiMethods, checkApiKeyRequired, checkStoreAuthorizer, checkUsagePlan } from './apiChecks';
 import {
-  apiMethods,
-  checkApiKeyRequired,
-  checkApiTracing,
-  checkDataAccess,
-  checkDeadLetterQueues,
-  checkEncryptionAtRest,
-  checkFunctionRoles,
-  checkFunctionTracing,
-  checkImports,
-  checkLogRetention,
-  checkNoWildcardPermissions,
+  checkDataProtection,
+  checkDeadLetterExpiry,
   checkPointInTimeRecovery,
-  checkQueueSends,
-  checkResourceReaders,
-  checkSecureTransport,
-  checkSqsEventSources,
-  checkStoreAuthorizer,
-  checkUsagePlan,
-  checkVisibilityTimeouts,
-  collectExports,
-  describeValue,
-  type ExportedValue,
-  importedNames,
-  type ResolveContext,
-} from './checks';
-import { checkDataProtection, checkDeadLetterExpiry, checkRetryBudget } from './durabilityChecks';
+  checkRetryBudget,
+} from './durabilityChecks';
+import { checkEncryptionAtRest, checkSecureTransport } from './encryptionChecks';
 import {
   dlqHandlerGrants,
   ingestApiGrants,
@@ -40,9 +28,17 @@ import {
   orderConsumerGrants,
   STORES_READERS,
 } from './expectations';
+import {
+  checkDataAccess,
+  checkFunctionRoles,
+  checkNoWildcardPermissions,
+  checkQueueSends,
+  checkResourceReaders,
+} from './iamChecks';
 import { type PackagedService, packageService, SERVICES, type ServiceName } from './packageService';
-import { checkGatewayResponses, checkRuntime } from './platformChecks';
-import { checkTracingBackend } from './tracingChecks';
+import { checkGatewayResponses, checkImports, checkLogRetention, checkRuntime } from './platformChecks';
+import { checkDeadLetterQueues, checkSqsEventSources, checkVisibilityTimeouts } from './queueChecks';
+import { checkApiTracing, checkFunctionTracing, checkTracingBackend } from './tracingChecks';
 
 /**
  * What `sls deploy --stage prod` would create, proven without an AWS account: each service is

@@ -1,4 +1,4 @@
-import type { CfnTemplate } from './checks';
+import type { CfnTemplate } from '@order-pipeline/local-aws/cloudformation';
 import {
   dlqHandlerTemplate,
   ingestApiTemplate,

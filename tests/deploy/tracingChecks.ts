@@ -1,4 +1,6 @@
-import { type CfnTemplate, identityStatements } from './checks';
+import type { CfnTemplate } from '@order-pipeline/local-aws/cloudformation';
+import * as cfn from '@order-pipeline/local-aws/cloudformation';
+import type { ServerlessState } from '@order-pipeline/local-aws/service-config';
 
 /**
  * The tracing backend a stage deploys (stage param `tracingBackend`), checked on the packaged
@@ -28,7 +30,7 @@ const roleOf = (fn: CfnTemplate['Resources'][string]): string | undefined => {
 
 export const checkTracingBackend = (template: CfnTemplate, backend: TracingBackend): string[] => {
   const violations: string[] = [];
-  const statements = identityStatements(template).filter((statement) => statement.effect === 'Allow');
+  const statements = cfn.identityStatements(template).filter((statement) => statement.effect === 'Allow');
   for (const [id, fn] of Object.entries(template.Resources)) {
     if (fn.Type !== 'AWS::Lambda::Function') continue;
     const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
@@ -65,4 +67,41 @@ export const checkTracingBackend = (template: CfnTemplate, backend: TracingBacke
     }
   }
   return violations;
+};
+
+/** Every function traces actively with X-Ray. */
+export const checkFunctionTracing = (template: CfnTemplate): string[] =>
+  cfn
+    .resourcesOfType(template, 'AWS::Lambda::Function')
+    .filter(([, fn]) => {
+      const config = cfn.prop(fn, 'TracingConfig');
+      return !cfn.isObject(config) || config.Mode !== 'Active';
+    })
+    .map(([id]) => `function ${id} does not set TracingConfig.Mode: Active`);
+
+/**
+ * Every REST API stage traces with X-Ray. The template may say so itself (an AWS::ApiGateway::Stage
+ * or the deployment's StageDescription with TracingEnabled: true). Serverless Framework v3 and osls
+ * do not: their `after:deploy:deploy` hook (lib/plugins/aws/package/compile/events/api-gateway/lib/hack/update-stage.js)
+ * sets the stage's tracingEnabled through the API Gateway SDK from `provider.tracing.apiGateway` in
+ * the packaged serverless-state.json, which `sls deploy` reads. Either is accepted.
+ */
+export const checkApiTracing = (template: CfnTemplate, state: ServerlessState = {}): string[] => {
+  const apis = cfn.resourcesOfType(template, 'AWS::ApiGateway::RestApi');
+  if (apis.length === 0) return [];
+  const stageTraced = cfn
+    .resourcesOfType(template, 'AWS::ApiGateway::Stage')
+    .some(([, stage]) => cfn.prop(stage, 'TracingEnabled') === true);
+  const deploymentTraced = cfn
+    .resourcesOfType(template, 'AWS::ApiGateway::Deployment')
+    .some(([, deployment]) => {
+      const description = cfn.prop(deployment, 'StageDescription');
+      return cfn.isObject(description) && description.TracingEnabled === true;
+    });
+  const frameworkTraced = state.service?.provider?.tracing?.apiGateway === true;
+  if (stageTraced || deploymentTraced || frameworkTraced) return [];
+  return apis.map(
+    ([id]) =>
+      `REST API ${id}'s stage has no X-Ray tracing (no Stage/StageDescription TracingEnabled, and provider.tracing.apiGateway is not true)`,
+  );
 };

@@ -55,3 +55,14 @@ export class StoredItemError extends OrderPipelineError {}
 /** Narrows an unknown thrown value to an Error, wrapping anything else. */
 export const toError = (thrown: unknown): Error =>
   thrown instanceof Error ? thrown : new OrderPipelineError(String(thrown), { cause: thrown });
+
+/** A command line was wrong (unknown option, missing value): the command prints usage and exits 2. */
+export class UsageError extends OrderPipelineError {
+  constructor(
+    message: string,
+    /** The subcommand whose usage to print; the general usage when undefined. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}

@@ -25,6 +25,7 @@ export {
   SERVICES,
   type ServiceConfig,
   type ServiceName,
+  SLS_BIN,
   serviceDir,
 } from './serviceConfig';
 export {

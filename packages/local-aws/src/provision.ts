@@ -5,8 +5,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { type CfnResource, referencedIds } from './cloudFormation';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './servers';
-import type { CfnResource } from './serviceConfig';
 
 export interface ProvisionedQueue {
   name: string;
@@ -28,15 +28,6 @@ const QUEUE_ATTRIBUTES = [
 ] as const;
 
 type Intrinsic = { 'Fn::GetAtt'?: [string, string]; Ref?: string };
-
-const referencedIds = (value: unknown): string[] => {
-  if (Array.isArray(value)) return value.flatMap(referencedIds);
-  if (typeof value !== 'object' || value === null) return [];
-  const intrinsic = value as Intrinsic;
-  if (intrinsic['Fn::GetAtt']) return [intrinsic['Fn::GetAtt'][0]];
-  if (intrinsic.Ref) return [intrinsic.Ref];
-  return Object.values(value).flatMap(referencedIds);
-};
 
 /** Orders resources so that whatever one references (a DLQ in a RedrivePolicy) comes first. */
 const dependencyOrder = (resources: Record<string, CfnResource>): string[] => {

@@ -3,15 +3,15 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { type CfnResource, isObject } from './cloudFormation';
 
+// The repository's facts, defined once: where it is, its services (in deploy order: order-consumer
+// exports what the others import), and how `sls` is run.
 export const REPO_ROOT = resolve(__dirname, '../../..');
 export const SERVICES = ['order-consumer', 'ingest-api', 'dlq-handler'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-export interface CfnResource {
-  Type: string;
-  Properties?: Record<string, unknown>;
-}
+export type { CfnResource };
 
 /** The part of a resolved serverless.yml (`sls print`) that the local tooling reads. */
 export interface ServiceConfig {
@@ -24,7 +24,27 @@ export interface ServiceConfig {
 
 export const serviceDir = (service: ServiceName): string => join(REPO_ROOT, 'services', service);
 
-const slsBin = (): string => join(REPO_ROOT, 'node_modules', '.bin', 'sls');
+/** The repository's serverless CLI (osls). */
+export const SLS_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'sls');
+
+/** What every `sls` run of the tooling sets: no telemetry, no notifications. */
+export const SLS_ENV = { SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' } as const;
+
+/** A stage's resolved serverless `params`. */
+export type Params = Readonly<Record<string, unknown>>;
+
+/** The part of serverless-state.json (written by `sls package`, read by `sls deploy`) checked here. */
+export interface ServerlessState {
+  service?: { provider?: { region?: unknown; tracing?: { apiGateway?: unknown; lambda?: unknown } } };
+}
+
+/** The stage's params as serverless resolves them: the `default` block overlaid with the stage's own. */
+export const stageParams = (printed: { params?: unknown }, stage: string): Params => {
+  const blocks = isObject(printed.params) ? printed.params : {};
+  const defaults = isObject(blocks.default) ? blocks.default : {};
+  const own = isObject(blocks[stage]) ? blocks[stage] : {};
+  return { ...defaults, ...own };
+};
 
 /** The contents of the .cjs files `${file(...)}` names, and of the modules they `load('./…')`. */
 const variableSources = async (sources: string[], dir: string): Promise<string[]> => {
@@ -77,9 +97,9 @@ export const loadServiceConfig = async (service: ServiceName, stage = 'local'): 
   } catch {
     // not cached yet
   }
-  const { stdout } = await promisify(execFile)(slsBin(), ['print', '--stage', stage, '--format', 'json'], {
+  const { stdout } = await promisify(execFile)(SLS_BIN, ['print', '--stage', stage, '--format', 'json'], {
     cwd: serviceDir(service),
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    env: { ...process.env, ...SLS_ENV },
     maxBuffer: 16 * 1024 * 1024,
   });
   const config = JSON.parse(stdout) as ServiceConfig;

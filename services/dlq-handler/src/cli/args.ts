@@ -6,9 +6,9 @@ import { UsageError } from '../errors';
 import type { ListFilter } from './list';
 import { DEFAULT_MAX_REDRIVES, RETRIES_EXHAUSTED, type RedriveSelection } from './redrive';
 import { LOCAL_STAGE } from './stage';
+import { COMMAND_OPTIONS, COMMANDS, type CommandName } from './usage';
 
-export const COMMANDS = ['list', 'show', 'redrive'] as const;
-export type CommandName = (typeof COMMANDS)[number];
+export { COMMANDS, type CommandName };
 
 type Target = CommandTarget;
 
@@ -17,33 +17,6 @@ export type ParsedCommand =
   | (Target & { kind: 'list'; filter: ListFilter; json: boolean })
   | (Target & { kind: 'show'; messageId: string; unmask: boolean })
   | (Target & { kind: 'redrive'; selection: RedriveSelection; maxRedrives: number; dryRun: boolean });
-
-const GLOBAL_OPTIONS = {
-  stage: { type: 'string' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const COMMAND_OPTIONS = {
-  list: {
-    ...GLOBAL_OPTIONS,
-    class: { type: 'string' },
-    store: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    status: { type: 'string' },
-    json: { type: 'boolean' },
-  },
-  show: { ...GLOBAL_OPTIONS, unmask: { type: 'boolean' } },
-  redrive: {
-    ...GLOBAL_OPTIONS,
-    'message-id': { type: 'string', multiple: true },
-    class: { type: 'string' },
-    'all-retries-exhausted': { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    'max-redrives': { type: 'string' },
-  },
-} as const;
 
 const CLASSES: readonly string[] = Object.values(DEAD_LETTER_CLASS);
 const STATUSES: readonly string[] = Object.values(DEAD_LETTER_STATUS);
@@ -92,7 +65,7 @@ const findCommand = (argv: readonly string[]): string | undefined => {
   const allOptions = { ...COMMAND_OPTIONS.list, ...COMMAND_OPTIONS.show, ...COMMAND_OPTIONS.redrive };
   const { positionals } = parseArgs({
     args: [...argv],
-    options: allOptions,
+    options: { ...allOptions, help: { type: 'boolean', short: 'h' } },
     strict: false,
     allowPositionals: true,
   });

@@ -1,13 +1,13 @@
 import { toError } from '@order-pipeline/common';
 import { describeFailure as describeCliFailure, EXIT, parseOrAnswer } from '@order-pipeline/common/cli';
-import { COMMANDS, parseCommand } from './args';
+import { parseCommand } from './args';
 import type { CommandClients } from './clients';
 import { listCommand } from './list';
 import type { Output } from './output';
 import { redriveCommand } from './redrive';
 import { showCommand } from './show';
 import { resolveStage, type StageTarget } from './stage';
-import { usage } from './usage';
+import { DLQ_CLI } from './usage';
 
 export { EXIT };
 
@@ -32,7 +32,7 @@ const describeFailure = (error: Error, target: StageTarget | undefined): string 
 /** Runs `pnpm dlq <argv>` and answers the exit code; everything it touches comes from `deps`. */
 export const runCli = async (argv: readonly string[], deps: CliDeps): Promise<number> => {
   const { output } = deps;
-  const parsed = parseOrAnswer(argv, parseCommand, COMMANDS, usage, output);
+  const parsed = parseOrAnswer(argv, parseCommand, DLQ_CLI, output);
   if (typeof parsed === 'number') return parsed;
 
   let target: StageTarget | undefined;

@@ -1,13 +1,13 @@
-import { DEFAULT_REGION, resolveRegion } from '@order-pipeline/common/region';
+import { StackFileError } from '@order-pipeline/local-aws/stack-file';
 import {
-  defaultStackFile,
-  readStackInfo,
-  StackFileError,
-  type StackInfo,
-} from '@order-pipeline/local-aws/stack-file';
+  LOCAL_STAGE,
+  resolveStage as resolveCommandStage,
+  type Stage,
+  type StageOptions,
+} from '@order-pipeline/local-aws/stage';
 import { LocalStackError } from '../errors';
 
-export const LOCAL_STAGE = 'local';
+export { LOCAL_STAGE, type StageOptions };
 
 /** Where the command's dead letters and orders queue are, for one stage. */
 export interface StageTarget {
@@ -23,18 +23,8 @@ export interface StageTarget {
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value : undefined;
 
-const readStack = async (file: string): Promise<StackInfo> => {
-  try {
-    return await readStackInfo(file);
-  } catch (error) {
-    if (!(error instanceof StackFileError)) throw error;
-    const hint = error.reason === 'missing' ? ' Or pass --stage <stage> for a deployed stage.' : '';
-    throw new LocalStackError(`${error.message}${hint}`, file, { cause: error });
-  }
-};
-
-const localTarget = async (stackFile: string, region: string | undefined): Promise<StageTarget> => {
-  const stack = await readStack(stackFile);
+const localTarget = (stage: Extract<Stage, { kind: 'local' }>): StageTarget => {
+  const { stack, stackFile } = stage;
   const missing = (what: string) =>
     new LocalStackError(`${stackFile} names no ${what}; restart the local stack`, stackFile);
   const sqsEndpoint = text(stack.sqsEndpoint);
@@ -47,36 +37,31 @@ const localTarget = async (stackFile: string, region: string | undefined): Promi
   if (ordersQueueUrl === undefined) throw missing('OrdersQueue');
   return {
     stage: LOCAL_STAGE,
-    region: region ?? text(stack.region) ?? DEFAULT_REGION,
+    region: stage.region,
     deadLettersTable,
     ordersQueue: { url: ordersQueueUrl },
     local: { sqsEndpoint, dynamoEndpoint },
   };
 };
 
-export interface StageOptions {
-  stage: string;
-  region?: string | undefined;
-  /** Defaults to the running stack's (STACK_FILE, else LOCAL_STACK_BASE_PORT's, else .local/stack.json). */
-  stackFile?: string | undefined;
-  env?: Readonly<Record<string, string | undefined>>;
-}
-
 /**
  * `local` reads the running local stack's description; any other stage is a deployed one, reached
  * with the AWS default credential chain, its resources named as the services name them.
  */
 export const resolveStage = async (options: StageOptions): Promise<StageTarget> => {
-  if (options.stage === LOCAL_STAGE) {
-    return localTarget(options.stackFile ?? defaultStackFile(options.env ?? process.env), options.region);
+  let stage: Stage;
+  try {
+    stage = await resolveCommandStage(options);
+  } catch (error) {
+    if (!(error instanceof StackFileError)) throw error;
+    const hint = error.reason === 'missing' ? ' Or pass --stage <stage> for a deployed stage.' : '';
+    throw new LocalStackError(`${error.message}${hint}`, error.file, { cause: error });
   }
-  const env = options.env ?? process.env;
-  const prefix = `order-pipeline-${options.stage}`;
+  if (stage.kind === 'local') return localTarget(stage);
   return {
-    stage: options.stage,
-    // The same rule as the stacks' provider.region (serverless.shared.yml).
-    region: resolveRegion(options.region, env),
-    deadLettersTable: `${prefix}-dead-letters`,
-    ordersQueue: { name: `${prefix}-orders` },
+    stage: stage.stage,
+    region: stage.region,
+    deadLettersTable: `${stage.prefix}-dead-letters`,
+    ordersQueue: { name: `${stage.prefix}-orders` },
   };
 };
