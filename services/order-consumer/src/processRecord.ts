@@ -131,13 +131,10 @@ const describeRecord = (record: SQSRecord, inspection: Inspection): RecordLogFie
   return fields;
 };
 
-const inspect = async (record: SQSRecord, stores: StoreDirectory): Promise<Inspection> => {
-  try {
-    return await inspectOrderMessage(record, stores);
-  } catch (unexpected) {
-    return { ok: false, unexpected };
-  }
-};
+// A chained catch, not try/await: one promise fewer per record (inspectOrderMessage is async, so it
+// never throws synchronously).
+const inspect = (record: SQSRecord, stores: StoreDirectory): Promise<Inspection> =>
+  inspectOrderMessage(record, stores).catch((unexpected: unknown) => ({ ok: false, unexpected }));
 
 /** Counts the outcome as a metric and annotates the record's span with it (the chaos suite reads it). */
 const settle = (deps: RecordDependencies, span: Span, outcome: RecordOutcome): void => {

@@ -111,23 +111,38 @@ const openSegment = (
  * (continuing the parent header's Root) everywhere else, emitted to AWS_XRAY_DAEMON_ADDRESS when it
  * ends. AWS clients captured with `captureAwsClient` record their calls under it.
  */
-const inSpan = async <T>(options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> => {
-  const producer = tryParseTraceHeader(options.parentHeader);
-  const { segment, traceId } = openSegment(options, producer);
-  const span = wrap(segment, traceId);
-  span.annotate('producerTraceId', producer?.root);
-  for (const key in options.annotations) span.annotate(key, options.annotations[key]);
-  const namespace = contextUtils.getNamespace();
+const inSpan = <T>(options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> => {
+  // Promise chaining rather than async/await: with the SDK's async hooks on (always, on Lambda), every
+  // await allocates one more promise that each hook sees, and this runs once per consumed record.
+  let segment: XRaySegment | undefined;
   try {
-    const result = await namespace.runAndReturn(() => {
-      contextUtils.setSegment(segment);
-      return work(span);
-    });
-    segment.close();
-    return result;
+    const producer = tryParseTraceHeader(options.parentHeader);
+    const opened = openSegment(options, producer);
+    const current = opened.segment;
+    segment = current;
+    const span = wrap(current, opened.traceId);
+    span.annotate('producerTraceId', producer?.root);
+    for (const key in options.annotations) span.annotate(key, options.annotations[key]);
+    return contextUtils
+      .getNamespace()
+      .runAndReturn(() => {
+        contextUtils.setSegment(current);
+        return work(span);
+      })
+      .then(
+        (result) => {
+          current.close();
+          return result;
+        },
+        (error: unknown) => {
+          current.close(redactedError(error));
+          throw error;
+        },
+      );
   } catch (error) {
-    segment.close(redactedError(error));
-    throw error;
+    // Thrown before `work` returned a promise: fail the same way, as a rejection.
+    segment?.close(redactedError(error));
+    return Promise.reject(error);
   }
 };
 
