@@ -46,7 +46,7 @@ describe('pnpm start --help', () => {
     const { stdout } = await runCommand(COMMANDS.start, ['--help', '--base-port', '41000']);
 
     expect(stdout).toContain(
-      'SQS 41000, DynamoDB 41001, X-Ray collector 41002/udp, OTLP/HTTP collector 41003, ingest-api HTTP 41004.',
+      'SQS 41000, DynamoDB 41001, X-Ray collector 41002/udp, OTLP/HTTP collector 41003, ingest-api HTTP 41004, console 41007.',
     );
   });
 
