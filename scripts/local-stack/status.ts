@@ -10,6 +10,8 @@ export interface StatusReport {
   pid: number;
   startedAt: string;
   apiBaseUrl: string;
+  /** The console page's address, its token in the fragment (absent from stacks started before it). */
+  consoleUrl?: string;
   apiKeys: Array<{ storeId?: number; apiKey: string }>;
   ports: Record<string, number>;
   stateDir: string;
@@ -83,6 +85,7 @@ export const collectStatus = async (info: StackInfo): Promise<StatusReport> => {
       pid: info.pid,
       startedAt: info.startedAt,
       apiBaseUrl: info.apiBaseUrl,
+      ...(info.consoleUrl === undefined ? {} : { consoleUrl: info.consoleUrl }),
       apiKeys: stores.length
         ? stores.flatMap((store) => (store.apiKey ? [{ storeId: store.storeId, apiKey: store.apiKey }] : []))
         : [{ apiKey: info.apiKey }],
@@ -117,6 +120,7 @@ const counts = (record: Record<string, number>) =>
 export const renderStatus = (report: StatusReport): string =>
   [
     `Local stack ${report.status} (pid ${report.pid}, since ${report.startedAt})`,
+    ...(report.consoleUrl === undefined ? [] : [`  Console    ${report.consoleUrl}`]),
     `  API        ${report.apiBaseUrl}`,
     ...report.apiKeys.map(
       (key) => `  API key    ${key.apiKey}${key.storeId !== undefined ? `   (store ${key.storeId})` : ''}`,
