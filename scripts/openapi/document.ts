@@ -59,7 +59,7 @@ const STORE_RULES = [
   '- a POST whose order names another store: 403 `store-mismatch` (a batch is refused whole);',
   "- a closed store's POST: 403 `store-closed`; its GETs are still answered;",
   "- a GET of another store's order: 404 `order-not-found`, exactly as for a missing order;",
-  "- no key, or one the registry does not hold: 403 from API Gateway (`ACCESS_DENIED`; see the README's known limits for the local stack's answer).",
+  '- no key, or one the registry does not hold: 403 from API Gateway (`ACCESS_DENIED`, the same locally).',
   "Each store's key has its own throttle and quota (usage plan): 429.",
 ].join('\n');
 
