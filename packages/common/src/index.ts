@@ -16,6 +16,7 @@ export {
   validateMessageAttributes,
 } from './attributes';
 
+export type { Clock, Tracer } from './dependencies';
 export { isConditionalCheckFailed } from './dynamoErrors';
 export { intEnv, requireEnv } from './env';
 export {

@@ -3,6 +3,8 @@ import { DEFAULT_RETENTION_DAYS } from './deadLetterTable';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+export const SERVICE_NAME = 'dlq-handler';
+
 /** Everything the DLQ handler reads from its environment, read once at cold start. */
 export interface HandlerConfig {
   deadLettersTable: string;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Tracer } from '@order-pipeline/common';
 import { anOrderRequest } from '@order-pipeline/common/testing';
 import type { Span, SpanOptions } from '@order-pipeline/common/tracing';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { Log, RuntimeDeps, Tracer } from '../src/deps';
 import type { OrderMessage } from '../src/orderMessage';
 import type { BatchEntry, BatchSendResult, OrderQueue } from '../src/orderQueue';
+import type { RouteDependencies, RouteLogger } from '../src/requestScope';
 
 export interface EventOverrides {
   method?: 'GET' | 'POST';
@@ -161,7 +162,7 @@ export interface LogLine {
 
 export const recordingLog = () => {
   const lines: LogLine[] = [];
-  const log: Log = {
+  const log: RouteLogger = {
     info: (message, attributes) => lines.push({ level: 'info', message, attributes }),
     warn: (message, attributes) => lines.push({ level: 'warn', message, attributes }),
     error: (message, attributes) => lines.push({ level: 'error', message, attributes }),
@@ -176,11 +177,11 @@ export const fakeRuntime = () => {
   const tracer = fakeTracer();
   const { log, lines } = recordingLog();
   let next = 0;
-  const runtime: RuntimeDeps = {
-    trace: tracer.trace,
+  const runtime: RouteDependencies = {
+    tracer: tracer.trace,
     uuid: () => `00000000-0000-4000-8000-${String(++next).padStart(12, '0')}`,
-    now: () => FIXED_NOW,
-    log,
+    clock: () => FIXED_NOW,
+    logger: log,
   };
   return { runtime, spans: tracer.spans, lines };
 };

@@ -8,10 +8,10 @@ import type { StoredOrder } from '@order-pipeline/common/orders-table';
 import { anOrder, lambdaContext, sqsEvent, TRACE_HEADER } from '@order-pipeline/common/testing';
 import { parseTraceHeader, setDaemonAddress } from '@order-pipeline/common/tracing';
 import { type LocalAws, loadServiceConfig, startLocalAws } from '@order-pipeline/local-aws';
-import { createHandler } from '../src/batchHandler';
 import { readConfig } from '../src/config';
-import { createDependencies } from '../src/dependencies';
+import { createHandler } from '../src/createHandler';
 import type { RecordDependencies } from '../src/processRecord';
+import { sideEffects } from '../src/sideEffects';
 import {
   type BatchHandler,
   invokeLikeLambda,
@@ -206,10 +206,10 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
 
   it('retries a transient failure after its back-off and then stores the order', async () => {
     const output = captureOutput();
-    const deps = createDependencies(readConfig());
+    const deps = sideEffects(readConfig());
     let attempts = 0;
     // DynamoDB throttles the first write only.
-    const throttleFirstWrite: RecordDependencies['store'] = {
+    const throttleFirstWrite: RecordDependencies['orders'] = {
       putProcessed: async (item) => {
         attempts++;
         if (attempts === 1) {
@@ -218,10 +218,10 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
             $metadata: { httpStatusCode: 400 },
           });
         }
-        return deps.store.putProcessed(item);
+        return deps.orders.putProcessed(item);
       },
     };
-    const retryingHandler = createHandler({ ...deps, store: throttleFirstWrite });
+    const retryingHandler = createHandler({ ...deps, orders: throttleFirstWrite });
     const order = anOrder();
     const messageId = await sendOrder(local.sqs, queue, order);
 

@@ -47,14 +47,14 @@ describe('processRecord()', () => {
 
   describe('a valid order', () => {
     it('writes it once as a PROCESSED StoredOrder and resolves as processed', async () => {
-      const { deps, store } = fakeDependencies();
+      const { deps, orders } = fakeDependencies();
       const order = anOrder({ storeId: 3 });
       const record = orderRecord(order, { attributes: { ApproximateReceiveCount: '2' } });
 
       const outcome = await processRecord(record, deps);
 
       expect(outcome).toBe('processed');
-      expect(store.argumentsOf('putProcessed')).toEqual([
+      expect(orders.argumentsOf('putProcessed')).toEqual([
         {
           storeId: 3,
           orderId: order.orderId,
@@ -67,7 +67,7 @@ describe('processRecord()', () => {
           at: NOW.toISOString(),
         },
       ]);
-      expect(store.item(order)?.status).toBe(ORDER_STATUS.processed);
+      expect(orders.item(order)?.status).toBe(ORDER_STATUS.processed);
     });
 
     it('writes one log line with the outcome and the record identifiers, and counts it', async () => {
@@ -112,18 +112,18 @@ describe('processRecord()', () => {
     });
 
     it('stores no trace id when the record carries no AWSTraceHeader', async () => {
-      const { deps, store } = fakeDependencies();
+      const { deps, orders } = fakeDependencies();
       const record = orderRecord(anOrder(), { attributes: { AWSTraceHeader: undefined } });
 
       await processRecord(record, deps);
 
-      expect(store.argumentsOf('putProcessed')[0]?.traceId).toBeUndefined();
+      expect(orders.argumentsOf('putProcessed')[0]?.traceId).toBeUndefined();
     });
   });
 
   describe('a duplicate delivery', () => {
     it('succeeds without writing a second order, logged and counted as a duplicate', async () => {
-      const { deps, store, logs, metrics } = fakeDependencies();
+      const { deps, orders, logs, metrics } = fakeDependencies();
       const order = anOrder();
       await processRecord(orderRecord(order), deps);
       const redelivery = orderRecord(order);
@@ -131,7 +131,7 @@ describe('processRecord()', () => {
       const outcome = await processRecord(redelivery, deps);
 
       expect(outcome).toBe('duplicate');
-      expect(store.items.size).toBe(1);
+      expect(orders.items.size).toBe(1);
       expect(logs[1]).toEqual(
         expect.objectContaining({
           level: 'info',
@@ -178,23 +178,23 @@ describe('processRecord()', () => {
     ])(
       'fails when it %s, writing nothing and returning it after its back-off',
       async (_, record, classification) => {
-        const { deps, store, visibility } = fakeDependencies();
+        const { deps, orders, visibility } = fakeDependencies();
 
         const outcome = processRecord(record, deps);
 
         await expect(outcome).rejects.toBeInstanceOf(PoisonMessageError);
         await expect(outcome).rejects.toMatchObject({ classification });
-        expect(store.argumentsOf('putProcessed')).toEqual([]);
+        expect(orders.argumentsOf('putProcessed')).toEqual([]);
         expect(visibility.changes.map((change) => change.seconds)).toEqual([2]);
       },
     );
 
     it("keeps its short fixed back-off on every receive, while a transient failure's grows to the cap", async () => {
-      const { deps, store, visibility } = fakeDependencies({
+      const { deps, orders, visibility } = fakeDependencies({
         backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 1 },
       });
       const ninthReceive = { attributes: { ApproximateReceiveCount: '9' } };
-      store.failNext.push(throttled());
+      orders.failNext.push(throttled());
 
       await expect(
         processRecord(
@@ -234,18 +234,18 @@ describe('processRecord()', () => {
     });
 
     it('fails a message whose (storeId, orderId) is stored with other content as order-conflict, never as a duplicate', async () => {
-      const { deps, store } = fakeDependencies();
+      const { deps, orders } = fakeDependencies();
       const order = anOrder();
       await processRecord(orderRecord(order), deps);
 
       const outcome = processRecord(orderRecord({ ...order, currency: 'USD' }), deps);
 
       await expect(outcome).rejects.toMatchObject({ classification: DEAD_LETTER_CLASS.orderConflict });
-      expect(store.item(order)?.order).toEqual(order);
+      expect(orders.item(order)?.order).toEqual(order);
     });
 
     it('stores the same orderId of two stores as two orders', async () => {
-      const { deps, store } = fakeDependencies();
+      const { deps, orders } = fakeDependencies();
       const seven = anOrder({ storeId: 7 });
       const three = { ...seven, storeId: 3 };
 
@@ -255,7 +255,7 @@ describe('processRecord()', () => {
       ];
 
       expect(outcomes).toEqual(['processed', 'processed']);
-      expect(store.items.size).toBe(2);
+      expect(orders.items.size).toBe(2);
     });
 
     it('is logged as poison with its classification and counted', async () => {
@@ -285,10 +285,10 @@ describe('processRecord()', () => {
 
   describe('a transient failure', () => {
     it('fails the record and delays its next delivery by its back-off, on its own queue', async () => {
-      const { deps, store, visibility } = fakeDependencies({
+      const { deps, orders, visibility } = fakeDependencies({
         backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
       });
-      store.failNext.push(throttled());
+      orders.failNext.push(throttled());
       const record = orderRecord(anOrder(), {
         attributes: { ApproximateReceiveCount: '3' },
         eventSourceARN: QUEUE_ARN,
@@ -307,8 +307,8 @@ describe('processRecord()', () => {
     });
 
     it('is logged as transient with its back-off and counted', async () => {
-      const { deps, store, logs, metrics } = fakeDependencies();
-      store.failNext.push(throttled());
+      const { deps, orders, logs, metrics } = fakeDependencies();
+      orders.failNext.push(throttled());
       const record = orderRecord(anOrder());
 
       await expect(processRecord(record, deps)).rejects.toThrow('Rate exceeded');
@@ -330,8 +330,8 @@ describe('processRecord()', () => {
     });
 
     it('still fails the record when changing its visibility fails', async () => {
-      const { deps, store, visibility, logs } = fakeDependencies();
-      store.failNext.push(new InternalServerError({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
+      const { deps, orders, visibility, logs } = fakeDependencies();
+      orders.failNext.push(new InternalServerError({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
       visibility.failWith = new ReceiptHandleIsInvalid({
         message: 'expired',
         $metadata: { httpStatusCode: 400 },
@@ -353,8 +353,8 @@ describe('processRecord()', () => {
 
   describe('an unexpected error', () => {
     it('fails the record without a back-off, logged as an error and counted', async () => {
-      const { deps, store, visibility, logs, metrics } = fakeDependencies();
-      store.failNext.push(new TypeError("Cannot read properties of undefined (reading 'S')"));
+      const { deps, orders, visibility, logs, metrics } = fakeDependencies();
+      orders.failNext.push(new TypeError("Cannot read properties of undefined (reading 'S')"));
 
       await expect(processRecord(orderRecord(anOrder()), deps)).rejects.toBeInstanceOf(TypeError);
 
@@ -369,8 +369,8 @@ describe('processRecord()', () => {
     });
 
     it('treats a condition failure the store did not absorb as unexpected, never as success', async () => {
-      const { deps, store } = fakeDependencies();
-      store.failNext.push(new ConditionalCheckFailedException({ message: 'nope', $metadata: {} }));
+      const { deps, orders } = fakeDependencies();
+      orders.failNext.push(new ConditionalCheckFailedException({ message: 'nope', $metadata: {} }));
 
       await expect(processRecord(orderRecord(anOrder()), deps)).rejects.toBeInstanceOf(
         ConditionalCheckFailedException,
@@ -398,13 +398,13 @@ describe('processRecord()', () => {
       });
 
     it('fails `transient:N` as transient while the receive count is at most N, then writes it', async () => {
-      const { deps, store, visibility } = fakeDependencies({ faults: chaosFaults });
+      const { deps, orders, visibility } = fakeDependencies({ faults: chaosFaults });
 
       await expect(processRecord(chaos('transient:2', 2), deps)).rejects.toThrow(
         'simulated transient failure',
       );
       expect(visibility.changes).toHaveLength(1);
-      expect(store.argumentsOf('putProcessed')).toEqual([]);
+      expect(orders.argumentsOf('putProcessed')).toEqual([]);
 
       await expect(processRecord(chaos('transient:2', 3), deps)).resolves.toBe('processed');
     });

@@ -1,6 +1,7 @@
 import {
   ATTRIBUTE,
   attributeValue,
+  type Clock,
   DEAD_LETTER_CLASS,
   type DeadLetterClass,
   type OutgoingAttributes,
@@ -32,7 +33,7 @@ export interface RedriveDeps {
   deadLetters: Pick<DeadLetterStore, 'get' | 'list' | 'markRedriven'>;
   ordersQueue: OrdersQueue;
   output: Output;
-  now: () => Date;
+  clock: Clock;
 }
 
 export interface RedriveSummary {
@@ -95,7 +96,7 @@ const redriveOne = async (deadLetter: DeadLetter, deps: RedriveDeps): Promise<st
   });
   const marked = await deps.deadLetters.markRedriven(deadLetter.messageId, {
     redriveCount: deadLetter.redriveCount + 1,
-    redrivenAt: deps.now().toISOString(),
+    redrivenAt: deps.clock().toISOString(),
     redrivenMessageId,
   });
   if (marked === 'not-archived') {

@@ -20,7 +20,7 @@ const cli = (deadLetters: readonly DeadLetter[] = [], options: { failSend?: bool
     return { deadLetters: store.store, ordersQueue: queue.queue, close: () => closed++ };
   };
   const run = (...argv: string[]) =>
-    runCli(argv, { output: output.output, connect, now: () => NOW, env: {} });
+    runCli(argv, { output: output.output, connect, clock: () => NOW, env: {} });
   return { run, store, queue, output, targets, closed: () => closed };
 };
 

@@ -30,11 +30,12 @@ import {
   writeTestStackFile,
 } from '@order-pipeline/local-aws';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { buildHandler } from '../../src/buildHandler';
+
 import { connect } from '../../src/cli/clients';
 import { runCli } from '../../src/cli/run';
 import { readConfig } from '../../src/config';
-import { dependencies, type HandlerDeps } from '../../src/sideEffects';
+import { createHandler, type HandlerDependencies } from '../../src/createHandler';
+import { sideEffects } from '../../src/sideEffects';
 import { recordingOutput } from '../support/fakes';
 
 const PRODUCER_TRACE = 'Root=1-6740a1b2-0123456789abcdef01234567;Parent=1122334455667788;Sampled=1';
@@ -51,7 +52,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
   let orders: ProvisionedQueue;
   let dlq: ProvisionedQueue;
   let documents: DynamoDBDocumentClient;
-  let deps: HandlerDeps;
+  let deps: HandlerDependencies;
   let stackDir: string;
   let stackFile: string;
   const savedEnv = { ...process.env };
@@ -68,7 +69,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
-    deps = dependencies(readConfig());
+    deps = sideEffects(readConfig());
     documents = DynamoDBDocumentClient.from(local.dynamo);
     // The file the local stack writes, so that `pnpm dlq` runs here exactly as against `pnpm start`.
     stackDir = await mkdtemp(join(tmpdir(), 'dlq-stack-'));
@@ -142,11 +143,11 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
   };
 
   /** Lambda's part: receive from the DLQ, invoke, delete only the records not reported as failed. */
-  const deliverFromDlq = async (count: number, handlerDeps: HandlerDeps = deps) => {
+  const deliverFromDlq = async (count: number, handlerDeps: HandlerDependencies = deps) => {
     // A short visibility timeout: a record Lambda leaves on the queue is visible again a second later.
     const messages = await receive(dlq.url, count, 1);
     const records = messages.map((message) => lambdaRecordFromMessage(message, dlq.arn));
-    const response = (await buildHandler(handlerDeps)(
+    const response = (await createHandler(handlerDeps)(
       sqsEvent(records),
       lambdaContext(),
     )) as SQSBatchResponse;
@@ -268,7 +269,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
     );
     await exhaustReceives(luckyId);
     await dlqHolds(2);
-    const failingStore: HandlerDeps = {
+    const failingStore: HandlerDependencies = {
       ...deps,
       deadLetters: {
         archive: (deadLetter) =>

@@ -92,9 +92,9 @@ export const fakeArchiveDeps = (overrides: Partial<ArchiveDeps> = {}) => {
     orders,
     stores: openStores(7, 8),
     logger: log.logger,
-    metrics: metrics.metrics,
-    trace: tracer.trace,
-    now: () => FIXED_NOW,
+    deadLetterMetrics: metrics.metrics,
+    tracer: tracer.trace,
+    clock: () => FIXED_NOW,
     ...overrides,
   };
   return { deps, deadLetters, orders, tracer, log, metrics };

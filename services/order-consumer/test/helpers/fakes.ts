@@ -40,7 +40,7 @@ const fakeSpan = (options: SpanOptions, annotations: Record<string, unknown>): S
 
 export interface Fakes {
   deps: RecordDependencies;
-  store: FakeOrdersTable;
+  orders: FakeOrdersTable;
   visibility: FakeVisibility;
   logs: LogLine[];
   metrics: Array<{ name: string; value: number }>;
@@ -51,7 +51,7 @@ export interface Fakes {
 
 /** Plain fakes for every dependency of processRecord; override any of them. */
 export const fakeDependencies = (overrides: Partial<RecordDependencies> = {}): Fakes => {
-  const store = new FakeOrdersTable();
+  const orders = new FakeOrdersTable();
   const visibility = new FakeVisibility();
   const logs: LogLine[] = [];
   const metrics: Array<{ name: string; value: number }> = [];
@@ -66,7 +66,7 @@ export const fakeDependencies = (overrides: Partial<RecordDependencies> = {}): F
   const deps: RecordDependencies = {
     stores: openStores(...OPEN_STORE_IDS),
     backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
-    store,
+    orders,
     visibility,
     clock: () => NOW,
     logger: {
@@ -75,10 +75,10 @@ export const fakeDependencies = (overrides: Partial<RecordDependencies> = {}): F
       error: (message, fields) => logs.push({ level: 'error', message, fields }),
     },
     metrics: { addMetric: (name, _unit, value) => metrics.push({ name, value }) },
-    inSpan: runInSpan,
+    tracer: runInSpan,
     ...overrides,
   };
-  return { deps, store, visibility, logs, metrics, spans, spanAnnotations };
+  return { deps, orders, visibility, logs, metrics, spans, spanAnnotations };
 };
 
 /** A fault injector that throws `error` for every record. */

@@ -10,7 +10,7 @@ import {
   sqsRecord,
 } from '@order-pipeline/common/testing';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { buildHandler } from '../src/buildHandler';
+import { createHandler } from '../src/createHandler';
 import { deadLetterMetrics } from '../src/metrics';
 import { fakeArchiveDeps } from './support/fakes';
 
@@ -28,7 +28,7 @@ const emfLines = (chunks: string[]) =>
         },
     );
 
-describe('handler', () => {
+describe('createHandler()', () => {
   const captureStdout = () => {
     const chunks: string[] = [];
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -40,7 +40,9 @@ describe('handler', () => {
 
   const handlerWith = (failingMessageId?: string) => {
     const powertoolsMetrics = new Metrics({ namespace: 'OrderPipeline', serviceName: 'dlq-handler' });
-    const { deps, deadLetters } = fakeArchiveDeps({ metrics: deadLetterMetrics(powertoolsMetrics) });
+    const { deps, deadLetters } = fakeArchiveDeps({
+      deadLetterMetrics: deadLetterMetrics(powertoolsMetrics),
+    });
     const store = deps.deadLetters;
     deps.deadLetters = {
       archive: (deadLetter) =>
@@ -48,7 +50,7 @@ describe('handler', () => {
           ? Promise.reject(new Error('down'))
           : store.archive(deadLetter),
     };
-    return { handler: buildHandler({ ...deps, powertoolsMetrics }), deadLetters };
+    return { handler: createHandler({ ...deps, metrics: powertoolsMetrics }), deadLetters };
   };
 
   it('reports only the records it could not archive as batch item failures', async () => {
@@ -105,8 +107,8 @@ describe('handler', () => {
       updatedAt: '2026-11-22T11:00:00.000Z',
     });
     const powertoolsMetrics = new Metrics({ namespace: 'OrderPipeline', serviceName: 'dlq-handler' });
-    const { deps } = fakeArchiveDeps({ metrics: deadLetterMetrics(powertoolsMetrics), orders });
-    const handler = buildHandler({ ...deps, powertoolsMetrics });
+    const { deps } = fakeArchiveDeps({ deadLetterMetrics: deadLetterMetrics(powertoolsMetrics), orders });
+    const handler = createHandler({ ...deps, metrics: powertoolsMetrics });
 
     await handler(sqsEvent([orderRecord(order), poison()]), lambdaContext());
 
