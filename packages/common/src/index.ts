@@ -25,7 +25,9 @@ export {
   MessageAttributeError,
   OrderPipelineError,
   OrderValidationError,
+  OrderWriteContentionError,
   StoredItemError,
+  StoreRecordError,
   TraceHeaderError,
   toError,
 } from './errors';
@@ -75,7 +77,6 @@ export {
   type StoreDirectory,
   type StoreKey,
   type StoreRecord,
-  StoreRecordError,
   type StoreStatus,
   type StoresTable,
   storeCacheTtlMs,

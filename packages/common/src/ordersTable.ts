@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from './dynamoErrors';
-import { StoredItemError } from './errors';
+import { OrderWriteContentionError, StoredItemError } from './errors';
 import type { Order } from './order';
 import { DEAD_LETTER_CLASS, type DeadLetterClass, ORDER_STATUS, type OrderStatus } from './orderRecord';
 
@@ -170,7 +170,7 @@ const conditionally = async <T>(
     const answer = settle(await read());
     if (answer !== undefined) return answer;
   }
-  throw new Error(`the orders table item kept changing during ${MAX_ATTEMPTS} conditional writes`);
+  throw new OrderWriteContentionError(MAX_ATTEMPTS);
 };
 
 const conditionFailedIs =

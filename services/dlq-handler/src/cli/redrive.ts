@@ -12,6 +12,7 @@ import {
 import { formatTraceHeader, tryParseTraceHeader } from '@order-pipeline/common/tracing';
 import { DEAD_LETTER_STATUS, type DeadLetter } from '../deadLetter';
 import type { DeadLetterStore } from '../deadLetterTable';
+import { RedriveConflictError } from '../errors';
 import type { OrdersQueue } from './clients';
 import { selectDeadLetters } from './list';
 import type { Output } from './output';
@@ -100,7 +101,7 @@ const redriveOne = async (deadLetter: DeadLetter, deps: RedriveDeps): Promise<st
     redrivenMessageId,
   });
   if (marked === 'not-archived') {
-    throw new Error(`sent as ${redrivenMessageId}, but someone else redrove it meanwhile`);
+    throw new RedriveConflictError(deadLetter.messageId, redrivenMessageId);
   }
   return redrivenMessageId;
 };
