@@ -1,9 +1,9 @@
-import { createSocket, type Socket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
+import { collectSegments, type SegmentCollector } from '@order-pipeline/local-aws';
 import { TRACE_HEADER } from '../src/testing';
 import { inSpan, parseTraceHeader, setDaemonAddress } from '../src/tracing';
 
 interface SegmentDocument {
+  [field: string]: unknown;
   name: string;
   id: string;
   trace_id: string;
@@ -13,34 +13,21 @@ interface SegmentDocument {
 }
 
 describe('inSpan()', () => {
-  let daemon: Socket;
-  const received: SegmentDocument[] = [];
+  let daemon: SegmentCollector<SegmentDocument>;
 
   beforeAll(async () => {
-    daemon = createSocket('udp4');
-    daemon.on('message', (message) => {
-      // An emitted datagram is a JSON header line, then the segment document.
-      const [, document] = message.toString('utf8').split('\n');
-      if (document) received.push(JSON.parse(document) as SegmentDocument);
-    });
-    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
-    setDaemonAddress(`127.0.0.1:${(daemon.address() as AddressInfo).port}`);
+    daemon = await collectSegments<SegmentDocument>();
+    setDaemonAddress(daemon.address);
   });
 
   afterAll(() => daemon.close());
 
   beforeEach(() => {
-    received.length = 0;
+    daemon.segments.length = 0;
   });
 
-  const waitForSegment = async (id: string): Promise<SegmentDocument> => {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const found = received.find((segment) => segment.id === id);
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`segment ${id} never reached the daemon`);
-  };
+  const waitForSegment = (id: string): Promise<SegmentDocument> =>
+    daemon.segment((segment) => segment.id === id, `segment ${id}`);
 
   it('masks personal data in annotations, metadata and recorded errors, keeping the error type', async () => {
     let spanId = '';

@@ -1,4 +1,5 @@
 export { writeFileAtomic } from './atomicWrite';
+export { StackFileError } from './errors';
 export {
   clientConfig,
   type LocalAws,
@@ -42,7 +43,6 @@ export {
   LOCAL_CREDENTIALS,
   queueOf,
   readStackInfo,
-  StackFileError,
   type StackInfo,
   type StackServiceInfo,
   stackFile,
@@ -50,3 +50,11 @@ export {
   storeKeyOf,
   writeStackInfo,
 } from './stackFile';
+export {
+  collectSegments,
+  parseDatagram,
+  type SegmentCollector,
+  type SegmentDocument,
+  startXrayDaemon,
+  type XrayDaemon,
+} from './xrayDaemon';

@@ -2,7 +2,6 @@ import {
   type Clock,
   DEAD_LETTER_CLASS,
   type DeadLetterClass,
-  type Logger,
   ORDER_ID_PATTERN,
   ORDER_STATUS,
   type StoreDirectory,
@@ -19,7 +18,11 @@ export interface ArchiveDeps {
   orders: Pick<OrdersTable, 'get' | 'markDeadLettered'>;
   /** The stores registry (cached per execution environment), as the consumer asks it. */
   stores: StoreDirectory;
-  logger: Pick<Logger, 'info' | 'error'>;
+  /** One line per record (the masking logger of @order-pipeline/common in production). */
+  logger: {
+    info(message: string, attributes: Record<string, unknown>): void;
+    error(message: string, attributes: Record<string, unknown>): void;
+  };
   deadLetterMetrics: {
     deadLetterArchived(classification: DeadLetterClass): void;
     deadLetterNotArchived(): void;

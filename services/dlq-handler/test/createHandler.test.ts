@@ -2,6 +2,9 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ORDER_STATUS, orderFingerprint } from '@order-pipeline/common';
 import {
   anOrder,
+  type CapturedOutput,
+  captureOutput,
+  emfDocuments,
   FakeOrdersTable,
   lambdaContext,
   orderRecord,
@@ -17,26 +20,12 @@ import { fakeArchiveDeps } from './support/fakes';
 const poison = () =>
   sqsRecord({ body: JSON.stringify(anOrder()), messageAttributes: orderRecordAttributes(null) });
 
-const emfLines = (chunks: string[]) =>
-  chunks
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((line) => line.includes('"_aws"'))
-    .map(
-      (line) =>
-        JSON.parse(line) as Record<string, unknown> & {
-          _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
-        },
-    );
+type EmfDocument = Record<string, unknown> & { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } };
+
+const emfLines = (output: CapturedOutput) => emfDocuments(output.json()) as EmfDocument[];
 
 describe('createHandler()', () => {
-  const captureStdout = () => {
-    const chunks: string[] = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      chunks.push(String(chunk));
-      return true;
-    });
-    return chunks;
-  };
+  const captureStdout = () => captureOutput(['stdout']);
 
   const handlerWith = (failingMessageId?: string) => {
     const powertoolsMetrics = new Metrics({ namespace: 'OrderPipeline', serviceName: 'dlq-handler' });
@@ -67,12 +56,12 @@ describe('createHandler()', () => {
   });
 
   it('emits DeadLettersArchived as EMF: a total for the alarm and one per classification', async () => {
-    const chunks = captureStdout();
+    const output = captureStdout();
     const { handler } = handlerWith();
 
     await handler(sqsEvent([poison(), sqsRecord({ body: '{oops' })]), lambdaContext());
 
-    const metrics = emfLines(chunks);
+    const metrics = emfLines(output);
     const total = metrics.find((line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 1);
     const perClass = metrics.filter((line) => 'classification' in line);
     expect(total).toEqual(expect.objectContaining({ service: 'dlq-handler', DeadLettersArchived: [1, 1] }));
@@ -81,13 +70,13 @@ describe('createHandler()', () => {
   });
 
   it('emits DeadLettersNotArchived as EMF for every record it could not archive', async () => {
-    const chunks = captureStdout();
+    const output = captureStdout();
     const failing = poison();
     const { handler } = handlerWith(failing.messageId);
 
     await handler(sqsEvent([poison(), failing]), lambdaContext());
 
-    const total = emfLines(chunks).find(
+    const total = emfLines(output).find(
       (line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 1,
     );
     expect(total).toEqual(
@@ -96,7 +85,7 @@ describe('createHandler()', () => {
   });
 
   it('leaves an already-processed dead letter out of the total the alarm watches', async () => {
-    const chunks = captureStdout();
+    const output = captureStdout();
     const order = anOrder();
     const orders = new FakeOrdersTable();
     orders.seed({
@@ -112,7 +101,7 @@ describe('createHandler()', () => {
 
     await handler(sqsEvent([orderRecord(order), poison()]), lambdaContext());
 
-    const metrics = emfLines(chunks);
+    const metrics = emfLines(output);
     const total = metrics.find((line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 1);
     const perClass = metrics.filter((line) => 'classification' in line);
     expect(total).toEqual(expect.objectContaining({ DeadLettersArchived: 1 }));

@@ -1,13 +1,17 @@
 import { ORDER_CONTENT_TYPE, ORDER_ID_PATTERN, orderFingerprint, parseOrder } from '@order-pipeline/common';
-import { anOrder, FakeOrdersTable, TRACE_HEADER } from '@order-pipeline/common/testing';
+import {
+  anOrder,
+  FAKE_SPAN_ID,
+  FAKE_TRACE_ID,
+  FakeOrdersTable,
+  FIXED_NOW,
+  TRACE_HEADER,
+} from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import { createOrder, type OrderAccepted } from '../src/createOrder';
 import { MAX_ORDER_BYTES } from '../src/limits';
 import {
   type ErrorAnswer,
-  FAKE_SPAN_ID,
-  FAKE_TRACE_ID,
-  FIXED_NOW,
   fakeRuntime,
   orderRequest,
   parseBody,

@@ -3,7 +3,10 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import type { OrdersTable, ProcessResult } from '@order-pipeline/common/orders-table';
 import {
   anOrder,
+  captureOutput,
+  emfDocuments,
   lambdaContext,
+  metricTotal,
   orderRecord,
   orderRecordAttributes,
   sqsEvent,
@@ -13,7 +16,6 @@ import { createHandler, type HandlerDependencies } from '../src/createHandler';
 import { crashAfterBatch } from '../src/faults';
 import { OUTCOME_METRIC, type RecordDependencies } from '../src/processRecord';
 import { fakeDependencies, storedOrder } from './helpers/fakes';
-import { captureOutput, emfDocuments, metricTotal } from './helpers/output';
 
 const NAMESPACE = 'OrderPipelineTest';
 

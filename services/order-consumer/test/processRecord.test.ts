@@ -7,6 +7,7 @@ import { ReceiptHandleIsInvalid } from '@aws-sdk/client-sqs';
 import { DEAD_LETTER_CLASS, ORDER_STATUS, orderFingerprint } from '@order-pipeline/common';
 import {
   anOrder,
+  FIXED_NOW,
   orderRecord,
   orderRecordAttributes,
   sqsRecord,
@@ -16,7 +17,7 @@ import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import { PoisonMessageError, SimulatedCrashError } from '../src/errors';
 import { chaosFaults } from '../src/faults';
 import { OUTCOME_METRIC, processRecord } from '../src/processRecord';
-import { fakeDependencies, NOW } from './helpers/fakes';
+import { fakeDependencies } from './helpers/fakes';
 
 const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:000000000000:order-consumer-test-orders';
 const PRODUCER_ROOT = parseTraceHeader(TRACE_HEADER).root;
@@ -29,7 +30,7 @@ const throttled = () =>
 
 describe('processRecord()', () => {
   it("annotates each record's span with its outcome, so a trace tells processed from duplicate", async () => {
-    const { deps, spanAnnotations } = fakeDependencies();
+    const { deps, spans } = fakeDependencies();
     const order = anOrder();
 
     await processRecord(orderRecord(order), deps);
@@ -38,11 +39,7 @@ describe('processRecord()', () => {
       processRecord(orderRecord(order, { messageAttributes: orderRecordAttributes(null) }), deps),
     ).rejects.toThrow();
 
-    expect(spanAnnotations.map((annotations) => annotations.outcome)).toEqual([
-      'processed',
-      'duplicate',
-      'poison',
-    ]);
+    expect(spans.map((span) => span.annotations.outcome)).toEqual(['processed', 'duplicate', 'poison']);
   });
 
   describe('a valid order', () => {
@@ -64,7 +61,7 @@ describe('processRecord()', () => {
           traceId: PRODUCER_ROOT,
           correlationId: 'corr-0001',
           receiveCount: 2,
-          at: NOW.toISOString(),
+          at: FIXED_NOW.toISOString(),
         },
       ]);
       expect(orders.item(order)?.status).toBe(ORDER_STATUS.processed);
@@ -81,7 +78,7 @@ describe('processRecord()', () => {
         {
           level: 'info',
           message: 'order processed',
-          fields: {
+          attributes: {
             outcome: 'processed',
             messageId: record.messageId,
             orderId: order.orderId,
@@ -102,7 +99,7 @@ describe('processRecord()', () => {
 
       await processRecord(record, deps);
 
-      expect(spans).toEqual([
+      expect(spans.map((span) => span.options)).toEqual([
         {
           name: 'order-consumer',
           parentHeader: TRACE_HEADER,
@@ -135,7 +132,7 @@ describe('processRecord()', () => {
       expect(logs[1]).toEqual(
         expect.objectContaining({
           level: 'info',
-          fields: expect.objectContaining({ outcome: 'duplicate', messageId: redelivery.messageId }),
+          attributes: expect.objectContaining({ outcome: 'duplicate', messageId: redelivery.messageId }),
         }),
       );
       expect(metrics[1]).toEqual({ name: OUTCOME_METRIC.duplicate, value: 1 });
@@ -210,7 +207,7 @@ describe('processRecord()', () => {
     });
 
     it('never logs or annotates a correlation_id attribute that carries personal data', async () => {
-      const { deps, logs, spanAnnotations } = fakeDependencies();
+      const { deps, logs, spans } = fakeDependencies();
       const record = orderRecord(anOrder(), {
         messageAttributes: {
           ...orderRecordAttributes(null),
@@ -220,8 +217,10 @@ describe('processRecord()', () => {
 
       await expect(processRecord(record, deps)).rejects.toThrow();
 
-      expect(logs[0]?.fields.correlationId).toBeUndefined();
-      expect(JSON.stringify({ logs, spanAnnotations })).not.toContain('078-05-1120');
+      expect(logs[0]?.attributes.correlationId).toBeUndefined();
+      expect(JSON.stringify({ logs, spanAnnotations: spans.map((span) => span.annotations) })).not.toContain(
+        '078-05-1120',
+      );
     });
 
     it('logs no orderId that is a card number', async () => {
@@ -230,7 +229,7 @@ describe('processRecord()', () => {
 
       await expect(processRecord(record, deps)).rejects.toThrow();
 
-      expect(logs[0]?.fields.orderId).toBeUndefined();
+      expect(logs[0]?.attributes.orderId).toBeUndefined();
     });
 
     it('fails a message whose (storeId, orderId) is stored with other content as order-conflict, never as a duplicate', async () => {
@@ -269,7 +268,7 @@ describe('processRecord()', () => {
         {
           level: 'warn',
           message: expect.stringContaining('poison message'),
-          fields: expect.objectContaining({
+          attributes: expect.objectContaining({
             outcome: 'poison',
             classification: DEAD_LETTER_CLASS.missingStoreId,
             messageId: record.messageId,
@@ -317,7 +316,7 @@ describe('processRecord()', () => {
         {
           level: 'warn',
           message: expect.stringContaining('transient failure'),
-          fields: expect.objectContaining({
+          attributes: expect.objectContaining({
             outcome: 'transient',
             messageId: record.messageId,
             retryInSeconds: 2,
@@ -341,7 +340,7 @@ describe('processRecord()', () => {
 
       expect(visibility.changes).toHaveLength(1);
       expect(logs).toHaveLength(1);
-      expect(logs[0]?.fields).toEqual(
+      expect(logs[0]?.attributes).toEqual(
         expect.objectContaining({
           outcome: 'transient',
           visibilityChanged: false,
@@ -362,7 +361,7 @@ describe('processRecord()', () => {
       expect(logs).toEqual([
         expect.objectContaining({
           level: 'error',
-          fields: expect.objectContaining({ outcome: 'failed', errorName: 'TypeError' }),
+          attributes: expect.objectContaining({ outcome: 'failed', errorName: 'TypeError' }),
         }),
       ]);
       expect(metrics).toEqual([{ name: OUTCOME_METRIC.failed, value: 1 }]);
@@ -415,7 +414,7 @@ describe('processRecord()', () => {
       await expect(processRecord(chaos('crash', 1), deps)).rejects.toBeInstanceOf(SimulatedCrashError);
 
       expect(visibility.changes).toEqual([]);
-      expect(logs[0]?.fields.outcome).toBe('failed');
+      expect(logs[0]?.attributes.outcome).toBe('failed');
     });
 
     it('ignores the chaos attribute when no fault injector is given', async () => {

@@ -20,7 +20,9 @@ import {
   lambdaContext,
   lambdaRecordFromMessage,
   openStores,
+  setEnv,
   sqsEvent,
+  waitUntil,
 } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import {
@@ -55,13 +57,14 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
   let deps: HandlerDependencies;
   let stackDir: string;
   let stackFile: string;
-  const savedEnv = { ...process.env };
+  let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
     local = await startLocalAws({ services: ['order-consumer', 'dlq-handler'] });
     orders = queue(local, 'OrdersQueue');
     dlq = queue(local, 'OrdersDeadLetterQueue');
-    Object.assign(process.env, local.env, {
+    restoreEnv = setEnv({
+      ...local.env,
       DEAD_LETTERS_TABLE: local.tables.DeadLettersTable,
       ORDERS_TABLE: local.tables.OrdersTable,
       STORES_TABLE: local.tables.StoresTable,
@@ -77,7 +80,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    process.env = savedEnv;
+    restoreEnv();
     await rm(stackDir, { recursive: true, force: true });
     await local?.stop();
   });
@@ -131,16 +134,20 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
    * Waits until `count` messages are visible on the DLQ: the redrive policy moves a message there when
    * the visibility timeout of its last receive ends, a moment after exhaustReceives returns.
    */
-  const dlqHolds = async (count: number) => {
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-      const { Attributes } = await local.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: dlq.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
-      );
-      if (Number(Attributes?.ApproximateNumberOfMessages) >= count) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`the DLQ never held ${count} messages`);
-  };
+  const dlqHolds = (count: number) =>
+    waitUntil(
+      `the DLQ to hold ${count} messages`,
+      async () => {
+        const { Attributes } = await local.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: dlq.url,
+            AttributeNames: ['ApproximateNumberOfMessages'],
+          }),
+        );
+        return Number(Attributes?.ApproximateNumberOfMessages) >= count || undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
 
   /** Lambda's part: receive from the DLQ, invoke, delete only the records not reported as failed. */
   const deliverFromDlq = async (count: number, handlerDeps: HandlerDependencies = deps) => {
