@@ -18,7 +18,7 @@ export {
 
 export type { Clock, Tracer } from './dependencies';
 export { isConditionalCheckFailed } from './dynamoErrors';
-export { intEnv, requireEnv } from './env';
+export { type Env, intEnv, requireEnv } from './env';
 export {
   ConfigurationError,
   type FieldIssue,

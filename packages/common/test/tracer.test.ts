@@ -1,22 +1,12 @@
-import { collectSegments, type SegmentCollector } from '@order-pipeline/local-aws';
+import { collectSegments, type SegmentCollector, type SegmentDocument } from '@order-pipeline/local-aws';
 import { TRACE_HEADER } from '../src/testing';
 import { inSpan, parseTraceHeader, setDaemonAddress } from '../src/tracing';
 
-interface SegmentDocument {
-  [field: string]: unknown;
-  name: string;
-  id: string;
-  trace_id: string;
-  parent_id?: string;
-  fault?: boolean;
-  annotations?: Record<string, unknown>;
-}
-
 describe('inSpan()', () => {
-  let daemon: SegmentCollector<SegmentDocument>;
+  let daemon: SegmentCollector;
 
   beforeAll(async () => {
-    daemon = await collectSegments<SegmentDocument>();
+    daemon = await collectSegments();
     setDaemonAddress(daemon.address);
   });
 

@@ -6,8 +6,20 @@ import type { AddressInfo } from 'node:net';
 // the tests that check what the X-Ray SDK emits keep it in memory (collectSegments).
 // https://docs.aws.amazon.com/xray/latest/devguide/xray-api-sendingdata.html#xray-api-daemon
 
-/** A segment document as the X-Ray SDK sends it (the fields every one has; the rest as sent). */
-export type SegmentDocument = Record<string, unknown> & { id: string; trace_id: string };
+/**
+ * A segment document as the X-Ray SDK sends it: the fields the tests read, the rest as sent.
+ * https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html
+ */
+export interface SegmentDocument {
+  [field: string]: unknown;
+  id: string;
+  trace_id: string;
+  name: string;
+  parent_id?: string;
+  fault?: boolean;
+  annotations?: Record<string, unknown>;
+  subsegments?: Array<{ name: string; aws?: { operation?: string } }>;
+}
 
 /** A datagram is a header line (`{"format":"json","version":1}`) and one segment document. */
 export const parseDatagram = (datagram: string): SegmentDocument | undefined => {
@@ -73,32 +85,38 @@ export const startXrayDaemon = async (
   };
 };
 
-export interface SegmentCollector<S extends SegmentDocument> extends XrayDaemon {
+export interface SegmentCollector extends XrayDaemon {
   /** Every segment received so far, in arrival order. */
-  readonly segments: S[];
+  readonly segments: SegmentDocument[];
   /** The first segment that matches, received already or within `timeoutMs` (default 2 s). */
-  segment(matches: (segment: S) => boolean, what: string, timeoutMs?: number): Promise<S>;
+  segment(
+    matches: (segment: SegmentDocument) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<SegmentDocument>;
 }
 
 /** An X-Ray daemon on a free port that keeps the segments in memory, for tests. */
-export const collectSegments = async <S extends SegmentDocument = SegmentDocument>(): Promise<
-  SegmentCollector<S>
-> => {
-  const segments: S[] = [];
-  const waiting = new Set<(segment: S) => void>();
+export const collectSegments = async (): Promise<SegmentCollector> => {
+  const segments: SegmentDocument[] = [];
+  const waiting = new Set<(segment: SegmentDocument) => void>();
   const daemon = await startXrayDaemon((document) => {
-    segments.push(document as S);
-    for (const notify of [...waiting]) notify(document as S);
+    segments.push(document);
+    for (const notify of [...waiting]) notify(document);
   });
-  const segment = (matches: (segment: S) => boolean, what: string, timeoutMs = 2_000): Promise<S> => {
+  const segment = (
+    matches: (segment: SegmentDocument) => boolean,
+    what: string,
+    timeoutMs = 2_000,
+  ): Promise<SegmentDocument> => {
     const found = segments.find(matches);
     if (found !== undefined) return Promise.resolve(found);
-    return new Promise<S>((resolve, reject) => {
+    return new Promise<SegmentDocument>((resolve, reject) => {
       const timer = setTimeout(() => {
         waiting.delete(notify);
         reject(new Error(`${what} never reached the X-Ray daemon within ${timeoutMs} ms`));
       }, timeoutMs);
-      const notify = (arrived: S) => {
+      const notify = (arrived: SegmentDocument) => {
         if (!matches(arrived)) return;
         clearTimeout(timer);
         waiting.delete(notify);

@@ -1,7 +1,5 @@
-import { intEnv, requireEnv } from '@order-pipeline/common';
+import { type Env, intEnv, requireEnv } from '@order-pipeline/common';
 import { DEFAULT_RETENTION_DAYS } from './deadLetterTable';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export const SERVICE_NAME = 'dlq-handler';
 

@@ -1,6 +1,4 @@
-import { requireEnv } from '@order-pipeline/common/env';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { type Env, requireEnv } from '@order-pipeline/common/env';
 
 export const SERVICE_NAME = 'ingest-api';
 

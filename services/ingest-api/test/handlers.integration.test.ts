@@ -12,6 +12,7 @@ import {
   collectSegments,
   type LocalAws,
   type SegmentCollector,
+  type SegmentDocument,
   startLocalAws,
 } from '@order-pipeline/local-aws';
 import type {
@@ -27,21 +28,11 @@ import { batchEvent, getEvent, orderRequest, restApiEvent } from './factories';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-interface SegmentDocument {
-  [field: string]: unknown;
-  id: string;
-  name: string;
-  trace_id: string;
-  parent_id?: string;
-  annotations?: Record<string, unknown>;
-  subsegments?: Array<{ name: string; aws?: { operation?: string } }>;
-}
-
 // The real handlers (middy, SDK clients built from the environment, X-Ray capture) against the
 // embedded SQS and DynamoDB, provisioned from order-consumer's own resources.
 describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => {
   let local: LocalAws;
-  let daemon: SegmentCollector<SegmentDocument>;
+  let daemon: SegmentCollector;
   let restoreEnv: () => void = () => undefined;
   let handlers: { createOrder: Handler; createOrderBatch: Handler; getOrder: Handler };
   let authorize: (
@@ -53,7 +44,7 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
   beforeAll(async () => {
     local = await startLocalAws({ services: ['order-consumer'] });
     queueUrl = local.queues.OrdersQueue?.url ?? '';
-    daemon = await collectSegments<SegmentDocument>();
+    daemon = await collectSegments();
     setDaemonAddress(daemon.address);
     // The handlers read their environment once, when first imported, as on a Lambda cold start.
     restoreEnv = setEnv({

@@ -17,6 +17,7 @@ import {
   type LocalAws,
   loadServiceConfig,
   type SegmentCollector,
+  type SegmentDocument,
   startLocalAws,
 } from '@order-pipeline/local-aws';
 import { readConfig } from '../src/config';
@@ -31,22 +32,13 @@ import {
   sendOrder,
 } from './helpers/lambdaDriver';
 
-interface SegmentDocument {
-  [field: string]: unknown;
-  id: string;
-  name: string;
-  trace_id: string;
-  parent_id?: string;
-  annotations?: Record<string, unknown>;
-}
-
 describe('processOrders against the embedded SQS and DynamoDB', () => {
   let local: LocalAws;
   let queue: Queue;
   let dlq: Queue;
   let documents: DynamoDBDocumentClient;
   let handler: BatchHandler;
-  let daemon: SegmentCollector<SegmentDocument>;
+  let daemon: SegmentCollector;
   let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
@@ -68,7 +60,7 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
       STORES_TABLE: local.tables.StoresTable ?? '',
     });
 
-    daemon = await collectSegments<SegmentDocument>();
+    daemon = await collectSegments();
     setDaemonAddress(daemon.address);
 
     ({ handler } = await import('../src/handler'));
