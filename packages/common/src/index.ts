@@ -1,12 +1,12 @@
 export {
   ATTRIBUTE,
   type AttributeValue,
-  attributeValue,
   buildOrderAttributes,
   type IncomingOrderAttributes,
   MAX_MESSAGE_ATTRIBUTES,
   type OrderAttributes,
   type OutgoingAttributes,
+  outgoingAttributeValue,
   type RecordAttribute,
   type RecordAttributes,
   readNumberAttribute,
@@ -44,7 +44,7 @@ export {
   parseOrderRequest,
 } from './order';
 export { canonicalJson, orderFingerprint } from './orderFingerprint';
-export { type InspectedMessage, inspectOrderMessage, type OrderMessage } from './orderMessage';
+export { type IncomingOrderMessage, type InspectedMessage, inspectOrderMessage } from './orderMessage';
 export {
   DEAD_LETTER_CLASS,
   type DeadLetterClass,

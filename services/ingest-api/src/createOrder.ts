@@ -6,11 +6,11 @@ import { admitOrder, confirmSent, type IdempotencyTable } from './idempotency';
 import { readIdempotencyKey } from './idempotencyKey';
 import { MAX_ORDER_BYTES } from './limits';
 import { buildOrderMessage, prepareOrder } from './orderMessage';
-import type { OrderQueue } from './orderQueue';
+import type { OrdersQueue } from './ordersQueue';
 import { inRequestScope, type RouteDependencies } from './requestScope';
 
 export interface CreateOrderDeps extends RouteDependencies {
-  queue: Pick<OrderQueue, 'send'>;
+  ordersQueue: Pick<OrdersQueue, 'send'>;
   orders: IdempotencyTable;
 }
 
@@ -116,7 +116,7 @@ export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<Htt
     }
     let messageId: string;
     try {
-      ({ messageId } = await deps.queue.send(message));
+      ({ messageId } = await deps.ordersQueue.send(message));
     } catch (error) {
       span.fail(error);
       deps.logger.error('the orders queue did not confirm the order', {

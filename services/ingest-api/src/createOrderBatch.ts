@@ -21,12 +21,12 @@ import {
 import { readIdempotencyKey } from './idempotencyKey';
 import { MAX_BATCH_BODY_BYTES, MAX_BATCH_ORDERS, MAX_ORDER_BYTES } from './limits';
 import { buildOrderMessage, type OrderMessage, prepareOrder } from './orderMessage';
-import type { OrderQueue } from './orderQueue';
+import type { OrdersQueue } from './ordersQueue';
 import { inRequestScope, type RouteDependencies } from './requestScope';
 import { type SendOutcome, sendInBatches } from './sendInBatches';
 
 export interface CreateOrderBatchDeps extends RouteDependencies {
-  queue: Pick<OrderQueue, 'sendBatch'>;
+  ordersQueue: Pick<OrdersQueue, 'sendBatch'>;
   orders: IdempotencyTable;
   sleep(ms: number): Promise<void>;
 }
@@ -243,7 +243,7 @@ const sendValid = async (
   const sendable = valid.filter((candidate) => !settled.has(candidate.index));
   const outcomes = await sendInBatches(
     sendable.map((candidate) => candidate.message),
-    { queue: deps.queue, sleep: deps.sleep, remainingTimeMs: invocation.remainingTimeMs },
+    { ordersQueue: deps.ordersQueue, sleep: deps.sleep, remainingTimeMs: invocation.remainingTimeMs },
   );
   await Promise.all(
     sendable.map(async (candidate, position) => {

@@ -10,9 +10,9 @@ import { readQueueConfig, readTableConfig, SERVICE_NAME } from './config';
 import type { CreateOrderDeps } from './createOrder';
 import type { CreateOrderBatchDeps } from './createOrderBatch';
 import type { GetOrderDeps } from './getOrder';
-import type { OrderQueue } from './orderQueue';
+import type { OrdersQueue } from './ordersQueue';
 import type { RouteDependencies } from './requestScope';
-import { sqsOrderQueue } from './sqsOrderQueue';
+import { sqsOrdersQueue } from './sqsOrdersQueue';
 
 // The real side effects of each route, each built once per execution environment by its entry point
 // (handlers/*.ts) and reused by every invocation (the store authorizer's are in authorizeStoreSideEffects.ts). On the local stage the embedded SQS and DynamoDB come
@@ -40,14 +40,14 @@ const realOrdersTable = (): OrdersTable => {
   );
 };
 
-const realOrderQueue = (): OrderQueue => {
+const realOrdersQueue = (): OrdersQueue => {
   const config = readQueueConfig();
-  return sqsOrderQueue(captureAwsClient(new SQSClient(endpointOf(config.sqsEndpoint))), config.queueUrl);
+  return sqsOrdersQueue(captureAwsClient(new SQSClient(endpointOf(config.sqsEndpoint))), config.queueUrl);
 };
 
 const postDependencies = () => ({
   ...routeDependencies(),
-  queue: realOrderQueue(),
+  ordersQueue: realOrdersQueue(),
   orders: realOrdersTable(),
 });
 

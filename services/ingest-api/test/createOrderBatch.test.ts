@@ -19,7 +19,7 @@ const setup = (batch: BatchBehaviour = acceptAll) => {
   const { runtime, spans, lines } = fakeRuntime();
   const { queue, batchCalls } = recordingQueue({ batch });
   const orders = new FakeOrdersTable();
-  const deps = { ...runtime, queue, orders, sleep: async () => undefined };
+  const deps = { ...runtime, ordersQueue: queue, orders, sleep: async () => undefined };
   const invocation = { remainingTimeMs: () => 10_000 };
   const sentOrderIds = () => batchCalls.flat().map((entry) => entry.message.orderId);
   return { deps, invocation, batchCalls, sentOrderIds, orders, spans, lines };

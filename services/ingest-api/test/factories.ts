@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { anOrderRequest, fakeTracer, fixedClock, recordingLogger } from '@order-pipeline/common/testing';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { OrderMessage } from '../src/orderMessage';
-import type { BatchEntry, BatchSendResult, OrderQueue } from '../src/orderQueue';
+import type { BatchEntry, BatchSendResult, OrdersQueue } from '../src/ordersQueue';
 import type { RouteDependencies } from '../src/requestScope';
 
 export interface EventOverrides {
@@ -132,7 +132,7 @@ export const acceptAll: BatchBehaviour = async (entries) => ({
 export const recordingQueue = (options: { sendFails?: Error; batch?: BatchBehaviour } = {}) => {
   const sent: OrderMessage[] = [];
   const batchCalls: BatchEntry[][] = [];
-  const queue: OrderQueue = {
+  const queue: OrdersQueue = {
     send: async (message) => {
       sent.push(message);
       if (options.sendFails) throw options.sendFails;

@@ -1,7 +1,7 @@
 import { anOrder, FAKE_SPAN_ID, FAKE_TRACE_ID } from '@order-pipeline/common/testing';
 import { SEND_POLICY } from '../src/limits';
 import { buildOrderMessage, type OrderMessage } from '../src/orderMessage';
-import type { BatchEntry } from '../src/orderQueue';
+import type { BatchEntry } from '../src/ordersQueue';
 import { type BatchSendDeps, packChunks, sendInBatches } from '../src/sendInBatches';
 import { acceptAll, type BatchBehaviour, recordingQueue } from './factories';
 
@@ -17,7 +17,7 @@ const harness = (batch: BatchBehaviour, remainingMs = 10_000) => {
   const { queue, batchCalls } = recordingQueue({ batch });
   const sleeps: number[] = [];
   const deps: BatchSendDeps = {
-    queue,
+    ordersQueue: queue,
     sleep: async (ms) => {
       sleeps.push(ms);
     },

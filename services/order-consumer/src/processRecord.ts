@@ -107,20 +107,25 @@ const receiveCountOf = (record: SQSRecord): number => {
   return Number.isInteger(count) && count >= 1 ? count : 1;
 };
 
-const attributeValue = (record: SQSRecord, name: string, type: 'String' | 'Number'): string | undefined => {
+// Never throws (unlike common's readOrderAttributes): a malformed record must still be described.
+const readAttributeLeniently = (
+  record: SQSRecord,
+  name: string,
+  type: 'String' | 'Number',
+): string | undefined => {
   const attribute = record.messageAttributes?.[name];
   return attribute?.dataType?.startsWith(type) ? attribute.stringValue : undefined;
 };
 
 /** What can be said of any record, however malformed; refined once the message is inspected. */
 const describeRecord = (record: SQSRecord, inspection: Inspection): RecordLogFields => {
-  const storeId = Number(attributeValue(record, ATTRIBUTE.storeId, 'Number'));
+  const storeId = Number(readAttributeLeniently(record, ATTRIBUTE.storeId, 'Number'));
   const fields: RecordLogFields = {
     messageId: record.messageId,
     orderId: undefined,
     storeId: Number.isFinite(storeId) ? storeId : undefined,
     // Legacy producers put personal data (SSNs) in correlation_id: never logged or traced as given.
-    correlationId: safeCorrelationId(attributeValue(record, ATTRIBUTE.correlationId, 'String')),
+    correlationId: safeCorrelationId(readAttributeLeniently(record, ATTRIBUTE.correlationId, 'String')),
     traceId: tryParseTraceHeader(record.attributes?.AWSTraceHeader)?.root,
     receiveCount: receiveCountOf(record),
   };

@@ -1,10 +1,10 @@
 import {
   ATTRIBUTE,
-  attributeValue,
   type Clock,
   DEAD_LETTER_CLASS,
   type DeadLetterClass,
   type OutgoingAttributes,
+  outgoingAttributeValue,
   toError,
   toOutgoingAttributes,
   validateMessageAttributes,
@@ -77,7 +77,7 @@ const refusal = (deadLetter: DeadLetter, maxRedrives: number): string | undefine
 export const redriveAttributes = (deadLetter: DeadLetter): OutgoingAttributes =>
   validateMessageAttributes({
     ...toOutgoingAttributes(deadLetter.messageAttributes),
-    [ATTRIBUTE.redriveCount]: attributeValue(deadLetter.redriveCount + 1),
+    [ATTRIBUTE.redriveCount]: outgoingAttributeValue(deadLetter.redriveCount + 1),
   });
 
 /** The producer's header, re-validated (a malformed one is never forwarded: X-Ray starts a new trace). */
