@@ -36,7 +36,6 @@ export {
   ORDER_CONTENT_TYPE,
   ORDER_ID_PATTERN,
   type Order,
-  type OrderItem,
   type OrderRequest,
   orderRequestSchema,
   orderSchema,

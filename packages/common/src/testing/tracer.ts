@@ -23,11 +23,9 @@ export const fakeTracer = (traceId = FAKE_TRACE_ID): { tracer: Tracer; spans: Re
     const span: Span = {
       traceId,
       id: FAKE_SPAN_ID,
-      sampled: true,
       annotate: (key, value) => {
         recorded.annotations[key] = value;
       },
-      metadata: () => undefined,
       fail: (error) => {
         recorded.failures.push(error);
       },

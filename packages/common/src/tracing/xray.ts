@@ -7,7 +7,6 @@ import {
   inLambda,
   redactedAnnotation,
   redactedError,
-  redactedMetadata,
   type Span,
   type SpanOptions,
   type TracingBackend,
@@ -23,13 +22,9 @@ type XRaySegment = AWSXRay.Segment | AWSXRay.Subsegment;
 const wrap = (segment: XRaySegment, traceId: string): Span => ({
   traceId,
   id: segment.id,
-  sampled: segment.notTraced !== true,
   annotate(key, value) {
     if (value === undefined || !ANNOTATION_KEY.test(key)) return;
     segment.addAnnotation(key, redactedAnnotation(value));
-  },
-  metadata(key, value) {
-    segment.addMetadata(key, redactedMetadata(key, value));
   },
   fail(error) {
     segment.addError(redactedError(error));
