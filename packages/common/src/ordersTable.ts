@@ -123,13 +123,13 @@ export interface OrdersTable {
 }
 
 /** The key attributes, as the table's KeySchema names them. */
-export const orderKey = ({ storeId, orderId }: OrderKey): OrderKey => ({ storeId, orderId });
+const orderKey = ({ storeId, orderId }: OrderKey): OrderKey => ({ storeId, orderId });
 
 const STATUSES: readonly string[] = Object.values(ORDER_STATUS);
 const CLASSES: readonly string[] = Object.values(DEAD_LETTER_CLASS);
 
 /** Checks the fields every reader relies on: anything else in the table is reported, not guessed at. */
-export const asStoredOrder = (item: Record<string, unknown>): StoredOrder => {
+const asStoredOrder = (item: Record<string, unknown>): StoredOrder => {
   const { storeId, orderId, status, fingerprint, deadLetterClass } = item;
   if (
     typeof storeId !== 'number' ||

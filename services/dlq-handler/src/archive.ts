@@ -55,10 +55,7 @@ const LEAVES_ORDER: readonly DeadLetterClass[] = [
  * and the copy ran out of receives): no alarm, no redrive. Stored with another fingerprint, it is an
  * `order-conflict` (a second body for the same key, straight to SQS or through ingest's release).
  */
-export const settleClass = async (
-  deadLetter: DeadLetter,
-  orders: Pick<OrdersTable, 'get'>,
-): Promise<DeadLetter> => {
+const settleClass = async (deadLetter: DeadLetter, orders: Pick<OrdersTable, 'get'>): Promise<DeadLetter> => {
   const { storeId, orderId, fingerprint } = deadLetter;
   if (storeId === undefined || orderId === undefined || fingerprint === undefined) return deadLetter;
   const stored = await orders.get({ storeId, orderId });

@@ -24,7 +24,7 @@ export interface OrderView {
   deadLetter?: { class?: string; reason?: string };
 }
 
-export const toOrderView = (stored: StoredOrder): OrderView => {
+const toOrderView = (stored: StoredOrder): OrderView => {
   const view: OrderView = {
     orderId: stored.orderId,
     storeId: stored.storeId,

@@ -74,7 +74,7 @@ const refusal = (deadLetter: DeadLetter, maxRedrives: number): string | undefine
 };
 
 /** The original attributes, `redrive_count` set to one more than the message carried. */
-export const redriveAttributes = (deadLetter: DeadLetter): OutgoingAttributes =>
+const redriveAttributes = (deadLetter: DeadLetter): OutgoingAttributes =>
   validateMessageAttributes({
     ...toOutgoingAttributes(deadLetter.messageAttributes),
     [ATTRIBUTE.redriveCount]: outgoingAttributeValue(deadLetter.redriveCount + 1),
