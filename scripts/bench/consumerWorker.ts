@@ -16,7 +16,7 @@ import {
 } from '@order-pipeline/common/testing';
 import { inSpan } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
-import { createHandler } from '../../services/order-consumer/src/batchHandler';
+import { createHandler } from '../../services/order-consumer/src/createHandler';
 import { RECORD_LOG_VERBATIM_KEYS } from '../../services/order-consumer/src/processRecord';
 import { powertoolsPeer } from './powertoolsPeer';
 import { median, round } from './stats';
@@ -41,12 +41,12 @@ const handlerWith = (store: Store) =>
   createHandler({
     stores: OPEN_STORES,
     backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
-    store,
+    orders: store,
     visibility: { changeVisibility: async () => undefined },
     clock: () => new Date(),
     logger: createLogger('order-consumer', { verbatimKeys: RECORD_LOG_VERBATIM_KEYS }),
     metrics: new Metrics({ namespace: 'OrderPipelineBench', serviceName: 'order-consumer' }),
-    inSpan,
+    tracer: inSpan,
   });
 
 const records = (count: number): SQSRecord[] =>

@@ -1,14 +1,13 @@
-import { createSocket } from 'node:dgram';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startXrayDaemon, type XrayDaemon } from '@order-pipeline/local-aws';
 import { otlpJsonToDocuments } from './otlp';
 
 /**
  * A stand-in for the X-Ray daemon and an OTLP/HTTP trace receiver: receives segment documents over UDP
- * and OpenTelemetry spans as OTLP/HTTP JSON, and appends each as a segment document to a JSON Lines
- * file. A datagram is a header line (`{"format":"json","version":1}`) and one document.
- * https://docs.aws.amazon.com/xray/latest/devguide/xray-api-sendingdata.html#xray-api-daemon
+ * (startXrayDaemon of @order-pipeline/local-aws, which the tests use too) and OpenTelemetry spans as
+ * OTLP/HTTP JSON, and appends each as a segment document to a JSON Lines file.
  */
 export interface Collector {
   readonly address: string;
@@ -19,27 +18,6 @@ export interface Collector {
   readonly rejected: number;
   close(): Promise<void>;
 }
-
-export const parseDatagram = (datagram: string): Record<string, unknown> | undefined => {
-  const newline = datagram.indexOf('\n');
-  if (newline < 0) return undefined;
-  try {
-    const header = JSON.parse(datagram.slice(0, newline)) as { format?: string };
-    if (header.format !== 'json') return undefined;
-    const document = JSON.parse(datagram.slice(newline + 1)) as unknown;
-    if (
-      typeof document !== 'object' ||
-      document === null ||
-      !('trace_id' in document) ||
-      !('id' in document)
-    ) {
-      return undefined;
-    }
-    return document as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-};
 
 const MAX_OTLP_BODY = 5 * 1024 * 1024;
 
@@ -105,35 +83,16 @@ export const startCollector = async (
   host = '127.0.0.1',
   otlpPort = 4318,
 ): Promise<Collector> => {
-  const socket = createSocket('udp4');
-  let rejected = 0;
   // One append stream for the collector's life: opening, appending and closing the file for every
   // segment cost the data-plane process a share of its CPU under load. The stream keeps the lines
   // in order, and close() waits for the last one.
   let traces: WriteStream | undefined;
+  let rejected = 0;
   const store = (documents: readonly Record<string, unknown>[]) => {
     if (documents.length === 0) return;
     traces?.write(documents.map((document) => `${JSON.stringify(document)}\n`).join(''));
   };
-  socket.on('message', (message) => {
-    const document = parseDatagram(message.toString('utf8'));
-    if (document === undefined) {
-      rejected++;
-      return;
-    }
-    store([document]);
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`X-Ray collector: UDP port ${port} on ${host} is already in use`, { cause: error })
-          : error,
-      ),
-    );
-    socket.bind(port, host, () => resolve());
-  });
-  const bound = (socket.address() as AddressInfo).port;
+  const xray: XrayDaemon = await startXrayDaemon((document) => store([document]), { port, host });
   const handle = otlpHandler(store, () => {
     rejected++;
   });
@@ -152,7 +111,7 @@ export const startCollector = async (
       server.listen(otlpPort, host, () => resolve());
     });
   } catch (error) {
-    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    await xray.close();
     throw error;
   }
   const otlpBound = (server.address() as AddressInfo).port;
@@ -160,14 +119,14 @@ export const startCollector = async (
   // A failed write loses trace lines, never the stack (as the chained appends did before).
   traces.on('error', () => undefined);
   return {
-    address: `${host}:${bound}`,
-    port: bound,
+    address: xray.address,
+    port: xray.port,
     otlpUrl: `http://${host}:${otlpBound}/v1/traces`,
     get rejected() {
-      return rejected;
+      return xray.rejected + rejected;
     },
     close: async () => {
-      await new Promise<void>((resolve) => socket.close(() => resolve()));
+      await xray.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => (traces ? traces.end(resolve) : resolve()));

@@ -92,7 +92,7 @@ export const createConsoleApi = (deps: ConsoleApiDeps): ConsoleApi => {
       },
       connect,
       stackFile: deps.stackFile,
-      now,
+      clock: now,
     });
     return { command: `pnpm dlq ${argv.join(' ')}`, exitCode, lines };
   };

@@ -3,6 +3,7 @@
 // document's response schemas compiled with ajv (JSON Schema 2020-12, OpenAPI 3.1's dialect).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lambdaContext } from '@order-pipeline/common/testing';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -13,7 +14,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   Context,
 } from 'aws-lambda';
-import { lambdaContext, restApiEvent } from '../../services/ingest-api/test/factories';
+import { restApiEvent } from '../../services/ingest-api/test/factories';
 import { DOCUMENT_PATH } from '../openapi/document';
 
 export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

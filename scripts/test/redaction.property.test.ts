@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, maskText } from '@order-pipeline/common';
+import { captureOutput } from '@order-pipeline/common/testing';
 import fc from 'fast-check';
 import { listCommand } from '../../services/dlq-handler/src/cli/list';
 import type { Output } from '../../services/dlq-handler/src/cli/output';
@@ -45,28 +46,22 @@ const expectReadable = (output: string, values: readonly string[]) => {
 };
 
 const captureLog = (write: () => void): string => {
+  const output = captureOutput();
   const lines: string[] = [];
   const push = (line?: unknown) => {
     lines.push(String(line));
   };
   const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }),
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }),
     jest.spyOn(console, 'info').mockImplementation(push),
     jest.spyOn(console, 'error').mockImplementation(push),
   ];
   try {
     write();
   } finally {
+    output.restore();
     for (const spy of spies) spy.mockRestore();
   }
-  return lines.join('\n');
+  return [...output.lines(), ...lines].join('\n');
 };
 
 const recording = () => {

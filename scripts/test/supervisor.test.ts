@@ -1,3 +1,4 @@
+import { waitUntil } from '@order-pipeline/common/testing';
 import type { RunningService } from '../local-stack/services';
 import {
   DEFAULT_RESTART_POLICY,
@@ -55,9 +56,8 @@ const fakeProcess = (pid: number) => {
 };
 
 /** Waits (polling) until `condition` holds; the supervisor restarts after a timer. */
-const until = async (condition: () => boolean) => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-};
+const until = (condition: () => boolean) =>
+  waitUntil('the supervisor to get there', () => condition() || undefined, { intervalMs: 5 });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('supervise()', () => {

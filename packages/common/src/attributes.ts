@@ -82,7 +82,7 @@ export const validateMessageAttributes = (attributes: OutgoingAttributes): Outgo
 };
 
 /** One attribute in SQS's shape: numbers as `Number`, bytes as `Binary`, anything else as `String`. */
-export const attributeValue = (value: AttributeValue): MessageAttributeValue => {
+export const outgoingAttributeValue = (value: AttributeValue): MessageAttributeValue => {
   if (typeof value === 'number') return { DataType: 'Number', StringValue: String(value) };
   if (value instanceof Uint8Array) return { DataType: 'Binary', BinaryValue: value };
   return { DataType: 'String', StringValue: value };
@@ -99,13 +99,13 @@ export interface OrderAttributes {
 /** Builds and validates the attributes an order message is sent with. */
 export const buildOrderAttributes = (input: OrderAttributes): OutgoingAttributes => {
   const attributes: OutgoingAttributes = {
-    [ATTRIBUTE.storeId]: attributeValue(input.storeId),
-    [ATTRIBUTE.contentType]: attributeValue(input.contentType ?? ORDER_CONTENT_TYPE),
-    [ATTRIBUTE.correlationId]: attributeValue(input.correlationId),
-    [ATTRIBUTE.producer]: attributeValue(input.producer),
+    [ATTRIBUTE.storeId]: outgoingAttributeValue(input.storeId),
+    [ATTRIBUTE.contentType]: outgoingAttributeValue(input.contentType ?? ORDER_CONTENT_TYPE),
+    [ATTRIBUTE.correlationId]: outgoingAttributeValue(input.correlationId),
+    [ATTRIBUTE.producer]: outgoingAttributeValue(input.producer),
   };
   if (input.redriveCount !== undefined)
-    attributes[ATTRIBUTE.redriveCount] = attributeValue(input.redriveCount);
+    attributes[ATTRIBUTE.redriveCount] = outgoingAttributeValue(input.redriveCount);
   return validateMessageAttributes(attributes);
 };
 

@@ -1,6 +1,7 @@
 import { ConfigurationError } from './errors';
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** An environment to read from: process.env, or a plain object in a test. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads a variable that must be set and non-empty; throws naming it otherwise. */
 export const requireEnv = (name: string, env: Env = process.env): string => {

@@ -52,6 +52,16 @@ export class ConfigurationError extends OrderPipelineError {
 /** An item of the orders table that is not an order record: written by something else, reported, never guessed at. */
 export class StoredItemError extends OrderPipelineError {}
 
+/** An item of the stores table that is not a store record (written by something else). */
+export class StoreRecordError extends OrderPipelineError {}
+
+/** An orders-table item changed under every one of a write's conditional attempts (ordersTable.ts). */
+export class OrderWriteContentionError extends OrderPipelineError {
+  constructor(readonly attempts: number) {
+    super(`the orders table item kept changing during ${attempts} conditional writes`);
+  }
+}
+
 /** Narrows an unknown thrown value to an Error, wrapping anything else. */
 export const toError = (thrown: unknown): Error =>
   thrown instanceof Error ? thrown : new OrderPipelineError(String(thrown), { cause: thrown });

@@ -1,37 +1,37 @@
 export {
   ATTRIBUTE,
   type AttributeValue,
-  attributeValue,
   buildOrderAttributes,
   type IncomingOrderAttributes,
-  MAX_MESSAGE_ATTRIBUTES,
   type OrderAttributes,
   type OutgoingAttributes,
+  outgoingAttributeValue,
   type RecordAttribute,
   type RecordAttributes,
   readNumberAttribute,
   readOrderAttributes,
-  readStringAttribute,
   toOutgoingAttributes,
   validateMessageAttributes,
 } from './attributes';
 
+export type { Clock, Tracer } from './dependencies';
 export { isConditionalCheckFailed } from './dynamoErrors';
-export { intEnv, requireEnv } from './env';
+export { type Env, intEnv, requireEnv } from './env';
 export {
   ConfigurationError,
   type FieldIssue,
   MessageAttributeError,
   OrderPipelineError,
   OrderValidationError,
+  OrderWriteContentionError,
   StoredItemError,
+  StoreRecordError,
   TraceHeaderError,
   toError,
 } from './errors';
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export {
   type Order,
-  type OrderItem,
   type OrderRequest,
   orderRequestSchema,
   orderSchema,
@@ -40,7 +40,7 @@ export {
 } from './order';
 export { ORDER_CONTENT_TYPE, ORDER_ID_PATTERN } from './orderContract';
 export { canonicalJson, orderFingerprint } from './orderFingerprint';
-export { type InspectedMessage, inspectOrderMessage, type OrderMessage } from './orderMessage';
+export { type IncomingOrderMessage, type InspectedMessage, inspectOrderMessage } from './orderMessage';
 export {
   DEAD_LETTER_CLASS,
   type DeadLetterClass,
@@ -69,11 +69,8 @@ export {
   isStoreStatus,
   STORE_CACHE_TTL_MS,
   STORE_STATUS,
-  STORES_KEY_INDEX,
   type StoreDirectory,
-  type StoreKey,
   type StoreRecord,
-  StoreRecordError,
   type StoreStatus,
   type StoresTable,
   storeCacheTtlMs,

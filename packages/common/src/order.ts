@@ -88,7 +88,6 @@ const orderFields = {
 /** An order as it travels on the queue (schema `order.v1`): every field present. */
 export const orderSchema = z.object(orderFields);
 export type Order = z.infer<typeof orderSchema>;
-export type OrderItem = z.infer<typeof orderItemSchema>;
 
 /** An order as a store submits it: ingest assigns `orderId` and `createdAt` when absent. */
 export const orderRequestSchema = z.object({

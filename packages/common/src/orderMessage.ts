@@ -4,7 +4,7 @@ import { type Order, parseOrder } from './order';
 import { DEAD_LETTER_CLASS, type DeadLetterClass } from './orderRecord';
 import type { StoreDirectory } from './stores';
 
-export interface OrderMessage {
+export interface IncomingOrderMessage {
   body: string;
   messageAttributes?: RecordAttributes;
 }
@@ -28,7 +28,7 @@ const withOrderId = (orderId: string | undefined) => (orderId === undefined ? {}
  * last, only about a message that is otherwise a valid order.
  */
 export const inspectOrderMessage = async (
-  message: OrderMessage,
+  message: IncomingOrderMessage,
   stores: StoreDirectory,
 ): Promise<InspectedMessage> => {
   let json: unknown;

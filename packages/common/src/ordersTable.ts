@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from './dynamoErrors';
-import { StoredItemError } from './errors';
+import { OrderWriteContentionError, StoredItemError } from './errors';
 import type { Order } from './order';
 import { DEAD_LETTER_CLASS, type DeadLetterClass, ORDER_STATUS, type OrderStatus } from './orderRecord';
 
@@ -123,13 +123,13 @@ export interface OrdersTable {
 }
 
 /** The key attributes, as the table's KeySchema names them. */
-export const orderKey = ({ storeId, orderId }: OrderKey): OrderKey => ({ storeId, orderId });
+const orderKey = ({ storeId, orderId }: OrderKey): OrderKey => ({ storeId, orderId });
 
 const STATUSES: readonly string[] = Object.values(ORDER_STATUS);
 const CLASSES: readonly string[] = Object.values(DEAD_LETTER_CLASS);
 
 /** Checks the fields every reader relies on: anything else in the table is reported, not guessed at. */
-export const asStoredOrder = (item: Record<string, unknown>): StoredOrder => {
+const asStoredOrder = (item: Record<string, unknown>): StoredOrder => {
   const { storeId, orderId, status, fingerprint, deadLetterClass } = item;
   if (
     typeof storeId !== 'number' ||
@@ -170,7 +170,7 @@ const conditionally = async <T>(
     const answer = settle(await read());
     if (answer !== undefined) return answer;
   }
-  throw new Error(`the orders table item kept changing during ${MAX_ATTEMPTS} conditional writes`);
+  throw new OrderWriteContentionError(MAX_ATTEMPTS);
 };
 
 const conditionFailedIs =

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from './dynamoErrors';
 import { intEnv } from './env';
-import { OrderPipelineError } from './errors';
+import { StoreRecordError } from './errors';
 
 export const STORE_STATUS = { open: 'open', closed: 'closed' } as const;
 export type StoreStatus = (typeof STORE_STATUS)[keyof typeof STORE_STATUS];
@@ -50,9 +50,6 @@ export interface StoreRecord {
   createdAt: string;
   updatedAt: string;
 }
-
-/** An item of the stores table that is not a store record (written by something else). */
-export class StoreRecordError extends OrderPipelineError {}
 
 const STATUSES: readonly string[] = Object.values(STORE_STATUS);
 

@@ -1,7 +1,7 @@
 import {
-  attributeValue,
   buildOrderAttributes,
   MessageAttributeError,
+  outgoingAttributeValue,
   readOrderAttributes,
   toOutgoingAttributes,
   validateMessageAttributes,
@@ -88,14 +88,14 @@ describe('validateMessageAttributes()', () => {
   });
 });
 
-describe('attributeValue()', () => {
+describe('outgoingAttributeValue()', () => {
   it('maps numbers, bytes and strings to SQS types', () => {
-    expect(attributeValue(3)).toEqual({ DataType: 'Number', StringValue: '3' });
-    expect(attributeValue(new Uint8Array([1]))).toEqual({
+    expect(outgoingAttributeValue(3)).toEqual({ DataType: 'Number', StringValue: '3' });
+    expect(outgoingAttributeValue(new Uint8Array([1]))).toEqual({
       DataType: 'Binary',
       BinaryValue: new Uint8Array([1]),
     });
-    expect(attributeValue('x')).toEqual(text('x'));
+    expect(outgoingAttributeValue('x')).toEqual(text('x'));
   });
 });
 

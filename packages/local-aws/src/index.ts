@@ -1,4 +1,5 @@
 export { writeFileAtomic } from './atomicWrite';
+export { StackFileError } from './errors';
 export {
   clientConfig,
   type LocalAws,
@@ -44,7 +45,6 @@ export {
   LOCAL_CREDENTIALS,
   queueOf,
   readStackInfo,
-  StackFileError,
   type StackInfo,
   type StackServiceInfo,
   stackFile,
@@ -52,3 +52,11 @@ export {
   storeKeyOf,
   writeStackInfo,
 } from './stackFile';
+export {
+  collectSegments,
+  parseDatagram,
+  type SegmentCollector,
+  type SegmentDocument,
+  startXrayDaemon,
+  type XrayDaemon,
+} from './xrayDaemon';

@@ -3,8 +3,8 @@
 // (`@order-pipeline/local-aws/stack-file`).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OrderPipelineError } from '@order-pipeline/common';
 import { writeFileAtomic } from './atomicWrite';
+import { StackFileError } from './errors';
 import type { ProvisionedQueue } from './provision';
 import type { LocalStore } from './seedStores';
 import { REPO_ROOT } from './serviceConfig';
@@ -79,19 +79,10 @@ export interface StackInfo {
   consoleToken?: string;
 }
 
-export const stackFile = (stateDir = DEFAULT_STATE_DIR): string => join(stateDir, 'stack.json');
+// Kept importable from the `stack-file` subpath, which the clients load without the embedded servers.
+export { StackFileError };
 
-/** The stack file is missing (`missing`: the stack is not running) or not what the stack writes. */
-export class StackFileError extends OrderPipelineError {
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly reason: 'missing' | 'invalid',
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export const stackFile = (stateDir = DEFAULT_STATE_DIR): string => join(stateDir, 'stack.json');
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

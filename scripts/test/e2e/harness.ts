@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { buildOrderAttributes, type Order, storesTable } from '@order-pipeline/common';
-import { anOrder, anOrderRequest, aStore } from '@order-pipeline/common/testing';
+import { anOrder, anOrderRequest, aStore, waitUntil } from '@order-pipeline/common/testing';
 import { clientConfig, SAMPLE_STORE_ID } from '@order-pipeline/local-aws';
 import { queueOf, storeKeyOf } from '@order-pipeline/local-aws/stack-file';
 import { freePorts } from '../../local-stack/ports';
@@ -104,25 +104,12 @@ export const startE2e = async (options: Omit<StackOptions, 'ports' | 'stateDir'>
   };
 };
 
-/** Polls `probe` until it returns a value other than undefined; fails after `timeoutMs` naming `what`. */
-export const eventually = async <T>(
+/** Polls `probe` (every 100 ms) until it returns a value other than undefined; fails after `timeoutMs` naming `what`. */
+export const eventually = <T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs = 30_000,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-};
+): Promise<T> => waitUntil(what, probe, { timeoutMs });
 
 export const orderRequest = (storeId: number, overrides: Partial<Order> = {}) =>
   anOrderRequest({ storeId, ...overrides });

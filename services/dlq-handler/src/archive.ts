@@ -1,14 +1,14 @@
 import {
+  type Clock,
   DEAD_LETTER_CLASS,
   type DeadLetterClass,
-  type Logger,
   ORDER_ID_PATTERN,
   ORDER_STATUS,
   type StoreDirectory,
+  type Tracer,
   toError,
 } from '@order-pipeline/common';
 import type { ChangeResult, OrdersTable } from '@order-pipeline/common/orders-table';
-import type { inSpan } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
 import { type DeadLetter, describeDeadLetter } from './deadLetter';
 import type { ArchiveResult, DeadLetterStore } from './deadLetterTable';
@@ -18,11 +18,18 @@ export interface ArchiveDeps {
   orders: Pick<OrdersTable, 'get' | 'markDeadLettered'>;
   /** The stores registry (cached per execution environment), as the consumer asks it. */
   stores: StoreDirectory;
-  logger: Pick<Logger, 'info' | 'error'>;
-  metrics: { deadLetterArchived(classification: DeadLetterClass): void; deadLetterNotArchived(): void };
-  /** `inSpan` from @order-pipeline/common/tracing: one subsegment per record. */
-  trace: typeof inSpan;
-  now: () => Date;
+  /** One line per record (the masking logger of @order-pipeline/common in production). */
+  logger: {
+    info(message: string, attributes: Record<string, unknown>): void;
+    error(message: string, attributes: Record<string, unknown>): void;
+  };
+  deadLetterMetrics: {
+    deadLetterArchived(classification: DeadLetterClass): void;
+    deadLetterNotArchived(): void;
+  };
+  /** One subsegment per record. */
+  tracer: Tracer;
+  clock: Clock;
 }
 
 export interface ArchiveOutcome {
@@ -48,10 +55,7 @@ const LEAVES_ORDER: readonly DeadLetterClass[] = [
  * and the copy ran out of receives): no alarm, no redrive. Stored with another fingerprint, it is an
  * `order-conflict` (a second body for the same key, straight to SQS or through ingest's release).
  */
-export const settleClass = async (
-  deadLetter: DeadLetter,
-  orders: Pick<OrdersTable, 'get'>,
-): Promise<DeadLetter> => {
+const settleClass = async (deadLetter: DeadLetter, orders: Pick<OrdersTable, 'get'>): Promise<DeadLetter> => {
   const { storeId, orderId, fingerprint } = deadLetter;
   if (storeId === undefined || orderId === undefined || fingerprint === undefined) return deadLetter;
   const stored = await orders.get({ storeId, orderId });
@@ -103,9 +107,9 @@ const markOrder = async (
 export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): Promise<ArchiveOutcome> => {
   let described: DeadLetter;
   try {
-    described = await describeDeadLetter(record, deps.stores, deps.now());
+    described = await describeDeadLetter(record, deps.stores, deps.clock());
   } catch (error) {
-    deps.metrics.deadLetterNotArchived();
+    deps.deadLetterMetrics.deadLetterNotArchived();
     deps.logger.error('dead letter not described; it stays on the DLQ', {
       messageId: record.messageId,
       error: toError(error),
@@ -122,7 +126,7 @@ export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): P
     redriveCount: described.redriveCount,
     traceId: described.traceId,
   };
-  return deps.trace(
+  return deps.tracer(
     {
       name: 'dlq-handler',
       parentHeader: record.attributes.AWSTraceHeader,
@@ -136,7 +140,7 @@ export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): P
         if (classification !== described.classification) span.annotate('classification', classification);
         const archive = await deps.deadLetters.archive(deadLetter);
         // Counted once per dead letter, not per delivery of it; an already-processed order is no failure.
-        if (archive === 'archived') deps.metrics.deadLetterArchived(classification);
+        if (archive === 'archived') deps.deadLetterMetrics.deadLetterArchived(classification);
         const order = await markOrder(deadLetter, deps.orders);
         deps.logger.info(archive === 'archived' ? 'dead letter archived' : 'dead letter already archived', {
           ...context,
@@ -148,7 +152,7 @@ export const archiveDeadLetter = async (record: SQSRecord, deps: ArchiveDeps): P
         return { messageId, classification, archive, order };
       } catch (error) {
         span.fail(error);
-        deps.metrics.deadLetterNotArchived();
+        deps.deadLetterMetrics.deadLetterNotArchived();
         deps.logger.error('dead letter not archived; it stays on the DLQ', {
           ...context,
           classification,

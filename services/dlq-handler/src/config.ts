@@ -1,7 +1,7 @@
-import { intEnv, requireEnv } from '@order-pipeline/common';
+import { type Env, intEnv, requireEnv } from '@order-pipeline/common';
 import { DEFAULT_RETENTION_DAYS } from './deadLetterTable';
 
-type Env = Readonly<Record<string, string | undefined>>;
+export const SERVICE_NAME = 'dlq-handler';
 
 /** Everything the DLQ handler reads from its environment, read once at cold start. */
 export interface HandlerConfig {

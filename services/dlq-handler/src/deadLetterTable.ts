@@ -33,7 +33,7 @@ const CLASSES: readonly string[] = Object.values(DEAD_LETTER_CLASS);
 const STATUSES: readonly string[] = Object.values(DEAD_LETTER_STATUS);
 
 /** Checks the fields every reader relies on; anything else in the table is reported, not guessed at. */
-export const asDeadLetter = (item: Record<string, unknown>): DeadLetter => {
+const asDeadLetter = (item: Record<string, unknown>): DeadLetter => {
   const { messageId, status, classification, body, receiveCount, redriveCount } = item;
   if (
     typeof messageId !== 'string' ||

@@ -23,3 +23,24 @@ export class DeadLetterItemError extends OrderPipelineError {
     super(message);
   }
 }
+
+/** A redrive was sent, but the dead letter was no longer ARCHIVED when it was to be marked REDRIVEN. */
+export class RedriveConflictError extends OrderPipelineError {
+  constructor(
+    readonly messageId: string,
+    readonly redrivenMessageId: string,
+  ) {
+    super(`sent as ${redrivenMessageId}, but someone else redrove it meanwhile`);
+  }
+}
+
+/** An AWS call answered without a field it always returns (the CLI cannot go on without it). */
+export class IncompleteAnswerError extends OrderPipelineError {
+  constructor(
+    readonly operation: string,
+    readonly missing: string,
+    detail = '',
+  ) {
+    super(`${operation}${detail} answered no ${missing}`);
+  }
+}

@@ -1,5 +1,6 @@
-import { buildHandler } from './buildHandler';
-import { dependencies } from './sideEffects';
+import { createHandler } from './createHandler';
+import { sideEffects } from './sideEffects';
 
-/** Lambda entry point (serverless.yml `src/handler.handler`); configuration is read at cold start. */
-export const handler = buildHandler(dependencies());
+// Built at cold start: configuration errors fail the init phase loudly, and the AWS clients are
+// reused by every invocation of this execution environment (serverless.yml `src/handler.handler`).
+export const handler = createHandler(sideEffects());

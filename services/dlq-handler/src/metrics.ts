@@ -1,9 +1,9 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DEAD_LETTER_CLASS, type DeadLetterClass } from '@order-pipeline/common';
 
-export const DEAD_LETTERS_ARCHIVED = 'DeadLettersArchived';
+const DEAD_LETTERS_ARCHIVED = 'DeadLettersArchived';
 /** Records the handler could not archive (or mark): they stay on the DLQ and are received again. */
-export const DEAD_LETTERS_NOT_ARCHIVED = 'DeadLettersNotArchived';
+const DEAD_LETTERS_NOT_ARCHIVED = 'DeadLettersNotArchived';
 
 /**
  * DeadLettersArchived, emitted twice per new dead letter as EMF: on the function's metrics (service

@@ -4,20 +4,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLogger, storeDirectory, storesTable } from '@order-pipeline/common';
 import { ordersTable } from '@order-pipeline/common/orders-table';
 import { captureAwsClient, inSpan } from '@order-pipeline/common/tracing';
-import type { ArchiveDeps } from './archive';
-import { type HandlerConfig, readConfig } from './config';
+import { type HandlerConfig, readConfig, SERVICE_NAME } from './config';
+import type { HandlerDependencies } from './createHandler';
 import { deadLetterTable } from './deadLetterTable';
 import { deadLetterMetrics } from './metrics';
 
-export const SERVICE_NAME = 'dlq-handler';
-
-export interface HandlerDeps extends ArchiveDeps {
-  /** Flushed after every invocation by the logMetrics middleware. */
-  powertoolsMetrics: Metrics;
-}
-
-/** Builds the real AWS clients once per cold start; a test passes its own config or fakes instead. */
-export const dependencies = (config: HandlerConfig = readConfig()): HandlerDeps => {
+/** The real side effects, built once per execution environment and reused by every invocation. */
+export const sideEffects = (config: HandlerConfig = readConfig()): HandlerDependencies => {
   // The local stage points the SDK at the embedded DynamoDB (AWS_ENDPOINT_URL_DYNAMODB).
   const dynamo = captureAwsClient(
     new DynamoDBClient(config.dynamoEndpoint === undefined ? {} : { endpoint: config.dynamoEndpoint }),
@@ -26,15 +19,15 @@ export const dependencies = (config: HandlerConfig = readConfig()): HandlerDeps 
     // Lambda's attribute shapes carry optional fields; absent ones are simply not stored.
     marshallOptions: { removeUndefinedValues: true },
   });
-  const powertoolsMetrics = new Metrics({ serviceName: SERVICE_NAME });
+  const metrics = new Metrics({ serviceName: SERVICE_NAME });
   return {
     deadLetters: deadLetterTable(documents, config.deadLettersTable, config.deadLetterRetentionDays),
     orders: ordersTable(documents, config.ordersTable),
     stores: storeDirectory(storesTable(documents, config.storesTable)),
     logger: createLogger(SERVICE_NAME),
-    metrics: deadLetterMetrics(powertoolsMetrics),
-    powertoolsMetrics,
-    trace: inSpan,
-    now: () => new Date(),
+    metrics,
+    deadLetterMetrics: deadLetterMetrics(metrics),
+    tracer: inSpan,
+    clock: () => new Date(),
   };
 };

@@ -3,6 +3,7 @@ import { createLogger, DEAD_LETTER_CLASS, ORDER_STATUS, orderFingerprint } from 
 import type { StoredOrder } from '@order-pipeline/common/orders-table';
 import {
   anOrder,
+  captureOutput,
   FakeOrdersTable,
   orderRecord,
   orderRecordAttributes,
@@ -98,7 +99,7 @@ describe('archiveDeadLetter()', () => {
     expect(metrics.archived).toEqual([]);
     expect(orders.argumentsOf('markDeadLettered')).toEqual([]);
     expect(log.lines.map((line) => line.message)).toEqual(['dead letter not archived; it stays on the DLQ']);
-    expect(tracer.spans[0]?.failed).toHaveLength(1);
+    expect(tracer.spans[0]?.failures).toHaveLength(1);
   });
 
   it('archives a copy of an order stored PROCESSED with the same content as already-processed, outside the alarm', async () => {
@@ -182,14 +183,7 @@ describe('archiveDeadLetter()', () => {
   });
 
   it('writes one structured log line per record, in which no personal data appears', async () => {
-    const lines: string[] = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    jest.spyOn(console, 'info').mockImplementation((line: string) => {
-      lines.push(line);
-    });
+    const output = captureOutput(['stdout']);
     const { deps } = fakeArchiveDeps({ logger: createLogger('dlq-handler') });
     const order = anOrder();
     // An e-mail the schema refuses: the record is invalid-order, its reason names the field.
@@ -197,7 +191,7 @@ describe('archiveDeadLetter()', () => {
 
     await archiveDeadLetter(orderRecord(invalid), deps);
 
-    const logged = lines.filter((line) => line.includes('"service":"dlq-handler"'));
+    const logged = output.lines().filter((line) => line.includes('"service":"dlq-handler"'));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain(order.orderId);
     expect(logged[0]).toContain('invalid-order');

@@ -1,6 +1,7 @@
 import { DEAD_LETTER_CLASS } from '@order-pipeline/common';
 import {
   anOrder,
+  FIXED_NOW,
   openStores,
   orderRecord,
   orderRecordAttributes,
@@ -10,7 +11,6 @@ import {
 import { describeDeadLetter, isoFromEpochMillis } from '../src/deadLetter';
 
 const OPEN = openStores(7, 8);
-const NOW = new Date('2026-11-22T12:00:00.000Z');
 const SOURCE = 'arn:aws:sqs:eu-west-1:000000000000:order-pipeline-local-orders';
 const DLQ = 'arn:aws:sqs:eu-west-1:000000000000:order-pipeline-local-orders-dlq';
 
@@ -19,7 +19,7 @@ describe('describeDeadLetter()', () => {
     const order = anOrder({ storeId: 8 });
     const record = sqsRecord({ body: JSON.stringify(order), messageAttributes: orderRecordAttributes(null) });
 
-    const deadLetter = await describeDeadLetter(record, OPEN, NOW);
+    const deadLetter = await describeDeadLetter(record, OPEN, FIXED_NOW);
 
     expect(deadLetter).toEqual(
       expect.objectContaining({
@@ -47,15 +47,15 @@ describe('describeDeadLetter()', () => {
       DEAD_LETTER_CLASS.retriesExhausted,
     ],
   ])('classifies %s', async (_label, record, classification) => {
-    expect((await describeDeadLetter(record, OPEN, NOW)).classification).toBe(classification);
+    expect((await describeDeadLetter(record, OPEN, FIXED_NOW)).classification).toBe(classification);
   });
 
   it('names the source queue from DeadLetterQueueSourceArn, else the queue it was received from', async () => {
     const moved = sqsRecord({ eventSourceARN: DLQ, attributes: { DeadLetterQueueSourceArn: SOURCE } });
     const sentStraightToTheDlq = sqsRecord({ eventSourceARN: DLQ });
 
-    expect((await describeDeadLetter(moved, OPEN, NOW)).sourceQueueArn).toBe(SOURCE);
-    expect((await describeDeadLetter(sentStraightToTheDlq, OPEN, NOW)).sourceQueueArn).toBe(DLQ);
+    expect((await describeDeadLetter(moved, OPEN, FIXED_NOW)).sourceQueueArn).toBe(SOURCE);
+    expect((await describeDeadLetter(sentStraightToTheDlq, OPEN, FIXED_NOW)).sourceQueueArn).toBe(DLQ);
   });
 
   it('keeps the trace header, its trace id, receive count and times as ISO strings', async () => {
@@ -68,7 +68,7 @@ describe('describeDeadLetter()', () => {
       },
     });
 
-    const deadLetter = await describeDeadLetter(record, OPEN, NOW);
+    const deadLetter = await describeDeadLetter(record, OPEN, FIXED_NOW);
 
     expect(deadLetter).toEqual(
       expect.objectContaining({
@@ -77,8 +77,8 @@ describe('describeDeadLetter()', () => {
         receiveCount: 4,
         sentAt: '2026-11-22T10:00:00.000Z',
         firstReceivedAt: '2026-11-22T10:00:01.000Z',
-        lastReceivedAt: NOW.toISOString(),
-        archivedAt: NOW.toISOString(),
+        lastReceivedAt: FIXED_NOW.toISOString(),
+        archivedAt: FIXED_NOW.toISOString(),
       }),
     );
   });
@@ -92,14 +92,14 @@ describe('describeDeadLetter()', () => {
       },
     });
 
-    expect((await describeDeadLetter(redriven, OPEN, NOW)).redriveCount).toBe(2);
-    expect((await describeDeadLetter(orderRecord(order), OPEN, NOW)).redriveCount).toBe(0);
+    expect((await describeDeadLetter(redriven, OPEN, FIXED_NOW)).redriveCount).toBe(2);
+    expect((await describeDeadLetter(orderRecord(order), OPEN, FIXED_NOW)).redriveCount).toBe(0);
   });
 
   it('stores no absent field, so the item holds no undefined values', async () => {
     const record = sqsRecord({ body: '{oops', attributes: { AWSTraceHeader: undefined } });
 
-    const deadLetter = await describeDeadLetter(record, OPEN, NOW);
+    const deadLetter = await describeDeadLetter(record, OPEN, FIXED_NOW);
 
     expect(Object.values(deadLetter)).not.toContain(undefined);
     expect(deadLetter).not.toHaveProperty('orderId');

@@ -1,15 +1,16 @@
 import type { StoreRecord } from '@order-pipeline/common/stores';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { AUTHORIZER_CONTEXT } from './authorizerContext';
-import { errorDetails, type Log } from './deps';
+import { errorDetails } from './errors';
 import { headerValue } from './headers';
+import type { RouteLogger } from './requestScope';
 
 export const API_KEY_HEADER = 'x-api-key';
 
 export interface AuthorizeStoreDeps {
   /** The store whose key has this value (the registry, cached per execution environment). */
   findStore(apiKey: string): Promise<StoreRecord | undefined>;
-  log: Pick<Log, 'info' | 'error'>;
+  logger: Pick<RouteLogger, 'addContext' | 'info' | 'error'>;
 }
 
 // API Gateway key values are 20-128 characters; anything else is no key of ours, and is not looked up.
@@ -40,7 +41,7 @@ export const authorizeStore = async (
 ): Promise<APIGatewayAuthorizerResult> => {
   const apiKey = headerValue(event.headers, API_KEY_HEADER);
   const deny = (reason: string) => {
-    deps.log.info('request denied', { reason, methodArn: event.methodArn });
+    deps.logger.info('request denied', { reason, methodArn: event.methodArn });
     return policy('anonymous', 'Deny', event.methodArn);
   };
   if (apiKey === undefined) return deny('no x-api-key header');
@@ -49,7 +50,7 @@ export const authorizeStore = async (
   try {
     store = await deps.findStore(apiKey);
   } catch (error) {
-    deps.log.error('the stores registry could not be read', { error: errorDetails(error) });
+    deps.logger.error('the stores registry could not be read', { error: errorDetails(error) });
     throw error;
   }
   if (store === undefined) return deny('unknown API key');

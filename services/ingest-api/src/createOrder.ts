@@ -1,17 +1,16 @@
 import { type OrderRequest, OrderValidationError, parseOrderRequest } from '@order-pipeline/common';
 import { assertOrdersFor, assertStoreOpen, callerStore } from './caller';
-import { errorDetails, type RuntimeDeps } from './deps';
-import { ERROR_CODE, RequestError } from './errors';
+import { ERROR_CODE, errorDetails, RequestError } from './errors';
 import { type ApiEvent, type HttpResponse, jsonResponse, readJsonBody, unavailableResponse } from './http';
 import { admitOrder, confirmSent, type IdempotencyTable } from './idempotency';
 import { readIdempotencyKey } from './idempotencyKey';
 import { MAX_ORDER_BYTES } from './limits';
 import { buildOrderMessage, prepareOrder } from './orderMessage';
-import type { OrderQueue } from './orderQueue';
-import { inRequestScope } from './requestScope';
+import type { OrdersQueue } from './ordersQueue';
+import { inRequestScope, type RouteDependencies } from './requestScope';
 
-export interface CreateOrderDeps extends RuntimeDeps {
-  queue: Pick<OrderQueue, 'send'>;
+export interface CreateOrderDeps extends RouteDependencies {
+  ordersQueue: Pick<OrdersQueue, 'send'>;
   orders: IdempotencyTable;
 }
 
@@ -64,7 +63,7 @@ export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<Htt
     const body = readJsonBody(event, MAX_ORDER_BYTES);
     assertOrdersFor(caller, [body], () => 'storeId');
     const order = prepareOrder(readOrderRequest(body), {
-      now: deps.now(),
+      now: deps.clock(),
       uuid: deps.uuid,
       idempotencyKey:
         idempotencyKey === undefined ? undefined : { storeId: caller.storeId, key: idempotencyKey },
@@ -83,18 +82,18 @@ export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<Htt
     const admission = await admitOrder(message, deps.orders, {
       correlationId,
       traceId: span.traceId,
-      now: deps.now(),
+      now: deps.clock(),
     });
     switch (admission.kind) {
       case 'conflict':
-        deps.log.warn('order refused: its orderId holds other content', {
+        deps.logger.warn('order refused: its orderId holds other content', {
           ...context,
           storeId: order.storeId,
         });
         throw conflictError(order.orderId);
       case 'unavailable':
         span.fail(admission.error);
-        deps.log.error('the orders table did not record the order', {
+        deps.logger.error('the orders table did not record the order', {
           ...context,
           error: errorDetails(admission.error),
         });
@@ -105,7 +104,7 @@ export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<Htt
           headers,
         );
       case 'replayed': {
-        deps.log.info('order replayed: accepted before, nothing sent', {
+        deps.logger.info('order replayed: accepted before, nothing sent', {
           ...context,
           messageId: admission.messageId,
         });
@@ -117,10 +116,10 @@ export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<Htt
     }
     let messageId: string;
     try {
-      ({ messageId } = await deps.queue.send(message));
+      ({ messageId } = await deps.ordersQueue.send(message));
     } catch (error) {
       span.fail(error);
-      deps.log.error('the orders queue did not confirm the order', {
+      deps.logger.error('the orders queue did not confirm the order', {
         ...context,
         error: errorDetails(error),
       });
@@ -132,7 +131,7 @@ export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<Htt
       );
     }
     await confirmSent(message, messageId, deps);
-    deps.log.info('order accepted', { ...context, storeId: order.storeId, messageId });
+    deps.logger.info('order accepted', { ...context, storeId: order.storeId, messageId });
     const accepted: OrderAccepted = {
       orderId: order.orderId,
       messageId,

@@ -1,8 +1,7 @@
 import type { FieldIssue, Order } from '@order-pipeline/common';
 import { assertOrdersFor, assertStoreOpen, callerStore } from './caller';
 import { conflictError, RETRY_SAFELY, readOrderRequest } from './createOrder';
-import { errorDetails, type RuntimeDeps } from './deps';
-import { ERROR_CODE, RequestError } from './errors';
+import { ERROR_CODE, errorDetails, RequestError } from './errors';
 import {
   type ApiEvent,
   type ErrorBody,
@@ -22,12 +21,12 @@ import {
 import { readIdempotencyKey } from './idempotencyKey';
 import { MAX_BATCH_BODY_BYTES, MAX_BATCH_ORDERS, MAX_ORDER_BYTES } from './limits';
 import { buildOrderMessage, type OrderMessage, prepareOrder } from './orderMessage';
-import type { OrderQueue } from './orderQueue';
-import { inRequestScope } from './requestScope';
+import type { OrdersQueue } from './ordersQueue';
+import { inRequestScope, type RouteDependencies } from './requestScope';
 import { type SendOutcome, sendInBatches } from './sendInBatches';
 
-export interface CreateOrderBatchDeps extends RuntimeDeps {
-  queue: Pick<OrderQueue, 'sendBatch'>;
+export interface CreateOrderBatchDeps extends RouteDependencies {
+  ordersQueue: Pick<OrdersQueue, 'sendBatch'>;
   orders: IdempotencyTable;
   sleep(ms: number): Promise<void>;
 }
@@ -224,7 +223,7 @@ const sendValid = async (
   context: { correlationId: string; traceId: string },
 ): Promise<{ results: BatchItemResult[]; outcomes: SendOutcome[] }> => {
   const valid = candidates.flatMap((candidate) => ('message' in candidate ? [candidate] : []));
-  const now = deps.now();
+  const now = deps.clock();
   const admissions = await Promise.all(
     valid.map((candidate) => admitOrder(candidate.message, deps.orders, { ...context, now })),
   );
@@ -232,7 +231,7 @@ const sendValid = async (
   for (const [position, candidate] of valid.entries()) {
     const admission = admissions[position] as Admission;
     if (admission.kind === 'unavailable') {
-      deps.log.error('the orders table did not record an order', {
+      deps.logger.error('the orders table did not record an order', {
         ...context,
         orderId: candidate.message.orderId,
         error: errorDetails(admission.error),
@@ -244,7 +243,7 @@ const sendValid = async (
   const sendable = valid.filter((candidate) => !settled.has(candidate.index));
   const outcomes = await sendInBatches(
     sendable.map((candidate) => candidate.message),
-    { queue: deps.queue, sleep: deps.sleep, remainingTimeMs: invocation.remainingTimeMs },
+    { ordersQueue: deps.ordersQueue, sleep: deps.sleep, remainingTimeMs: invocation.remainingTimeMs },
   );
   await Promise.all(
     sendable.map(async (candidate, position) => {
@@ -289,7 +288,7 @@ export const createOrderBatch = (
     assertOrdersFor(caller, orders, (index) => `orders.${index}.storeId`);
     span.annotate('orderCount', orders.length);
     const candidates = prepareCandidates(orders, {
-      now: deps.now(),
+      now: deps.clock(),
       uuid: deps.uuid,
       correlationId,
       traceHeader: span.header(),
@@ -309,11 +308,11 @@ export const createOrderBatch = (
     for (const [key, value] of Object.entries(counts)) span.annotate(key, value);
     const summary = { correlationId, traceId: span.traceId, ...counts };
     const refusals = distinctReasons(outcomes, 'rejected');
-    if (refusals.length > 0) deps.log.warn('the orders queue refused orders', { ...summary, refusals });
+    if (refusals.length > 0) deps.logger.warn('the orders queue refused orders', { ...summary, refusals });
 
     if (counts.failed > 0) {
       span.fail(new Error(`the orders queue left ${counts.failed} orders unconfirmed`));
-      deps.log.error('the orders queue left orders unconfirmed', {
+      deps.logger.error('the orders queue left orders unconfirmed', {
         ...summary,
         reasons: distinctReasons(outcomes, 'failed'),
       });
@@ -325,10 +324,10 @@ export const createOrderBatch = (
       );
     }
     if (counts.accepted === 0) {
-      deps.log.info('order batch refused', summary);
+      deps.logger.info('order batch refused', summary);
       const issues = issuesOf(results);
       throw new RequestError(400, ERROR_CODE.invalidOrders, 'no order of the batch was accepted', issues);
     }
-    deps.log.info('order batch accepted', summary);
+    deps.logger.info('order batch accepted', summary);
     return jsonResponse(counts.rejected > 0 ? 207 : 202, report, headers);
   });

@@ -1,4 +1,5 @@
-import { type FieldIssue, OrderPipelineError } from '@order-pipeline/common';
+// The subpath, not the package's index: the store authorizer imports this module and stays small.
+import { type FieldIssue, OrderPipelineError } from '@order-pipeline/common/errors';
 
 /** The `code` of every JSON error this API answers, and of per-order rejections in a batch. */
 export const ERROR_CODE = {
@@ -42,3 +43,9 @@ export class RequestError extends OrderPipelineError {
 
 /** A request reached a function without the store authorizer's answer: the API is misconfigured (a 500). */
 export class CallerIdentityError extends OrderPipelineError {}
+
+/** An error's name, message and stack as plain fields (log lines are JSON). */
+export const errorDetails = (error: unknown): Record<string, unknown> =>
+  error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { message: String(error) };

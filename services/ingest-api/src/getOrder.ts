@@ -1,12 +1,11 @@
 import { ORDER_ID_PATTERN, ORDER_STATUS, type OrderStatus } from '@order-pipeline/common';
 import type { OrdersTable, StoredOrder } from '@order-pipeline/common/orders-table';
 import { callerStore } from './caller';
-import { errorDetails, type RuntimeDeps } from './deps';
-import { ERROR_CODE, RequestError } from './errors';
+import { ERROR_CODE, errorDetails, RequestError } from './errors';
 import { type ApiEvent, errorBody, type HttpResponse, jsonResponse, unavailableResponse } from './http';
-import { inRequestScope } from './requestScope';
+import { inRequestScope, type RouteDependencies } from './requestScope';
 
-export interface GetOrderDeps extends RuntimeDeps {
+export interface GetOrderDeps extends RouteDependencies {
   orders: Pick<OrdersTable, 'get'>;
 }
 
@@ -25,7 +24,7 @@ export interface OrderView {
   deadLetter?: { class?: string; reason?: string };
 }
 
-export const toOrderView = (stored: StoredOrder): OrderView => {
+const toOrderView = (stored: StoredOrder): OrderView => {
   const view: OrderView = {
     orderId: stored.orderId,
     storeId: stored.storeId,
@@ -71,7 +70,7 @@ export const getOrder = (event: ApiEvent, deps: GetOrderDeps): Promise<HttpRespo
       item = await deps.orders.get({ storeId, orderId });
     } catch (error) {
       span.fail(error);
-      deps.log.error('the orders table could not be read', {
+      deps.logger.error('the orders table could not be read', {
         orderId,
         correlationId,
         error: errorDetails(error),

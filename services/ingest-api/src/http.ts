@@ -121,10 +121,7 @@ export const jsonResponse = (
 });
 
 /** The answer to a refused request: `{ error: { code, message, issues? } }` and nothing else. */
-export const requestErrorResponse = (
-  error: RequestError,
-  headers: Record<string, string> = {},
-): HttpResponse =>
+const requestErrorResponse = (error: RequestError, headers: Record<string, string> = {}): HttpResponse =>
   jsonResponse(error.status, { error: errorBody(error.code, error.message, error.issues) }, headers);
 
 /**

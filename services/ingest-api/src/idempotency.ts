@@ -1,6 +1,8 @@
+import type { Clock } from '@order-pipeline/common';
 import type { OrdersTable, StoredOrder } from '@order-pipeline/common/orders-table';
-import { errorDetails, type Log } from './deps';
+import { errorDetails } from './errors';
 import type { OrderMessage } from './orderMessage';
+import type { RouteLogger } from './requestScope';
 
 /**
  * Idempotency at ingest (the Stripe / Powertools idempotency semantics), per `(storeId, orderId)`:
@@ -68,12 +70,12 @@ export const admitOrder = async (
 export const confirmSent = async (
   message: OrderMessage,
   messageId: string,
-  deps: { orders: Pick<IdempotencyTable, 'completeAccepted'>; log: Log; now(): Date },
+  deps: { orders: Pick<IdempotencyTable, 'completeAccepted'>; logger: RouteLogger; clock: Clock },
 ): Promise<void> => {
   try {
-    await deps.orders.completeAccepted(message, message.fingerprint, messageId, deps.now().toISOString());
+    await deps.orders.completeAccepted(message, message.fingerprint, messageId, deps.clock().toISOString());
   } catch (error) {
-    deps.log.warn('the idempotency record was not completed; the order is queued', {
+    deps.logger.warn('the idempotency record was not completed; the order is queued', {
       orderId: message.orderId,
       messageId,
       error: errorDetails(error),
@@ -87,12 +89,12 @@ export const confirmSent = async (
  */
 export const releaseRefused = async (
   message: OrderMessage,
-  deps: { orders: Pick<IdempotencyTable, 'releaseAccepted'>; log: Log },
+  deps: { orders: Pick<IdempotencyTable, 'releaseAccepted'>; logger: RouteLogger },
 ): Promise<void> => {
   try {
     await deps.orders.releaseAccepted(message, message.fingerprint);
   } catch (error) {
-    deps.log.warn('the idempotency record of a refused order was not released', {
+    deps.logger.warn('the idempotency record of a refused order was not released', {
       orderId: message.orderId,
       error: errorDetails(error),
     });

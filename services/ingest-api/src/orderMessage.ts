@@ -10,7 +10,7 @@ import { formatTraceHeader, parseTraceHeader } from '@order-pipeline/common/trac
 import { orderIdFromIdempotencyKey } from './idempotencyKey';
 
 /** The `producer` attribute of every message this service sends. */
-export const PRODUCER = 'ingest-api';
+const PRODUCER = 'ingest-api';
 
 /** An order ready for SQS: body, attributes and the validated `AWSTraceHeader`. */
 export interface OrderMessage {

@@ -1,5 +1,6 @@
+import type { Clock, Tracer } from '@order-pipeline/common';
 import type { Span } from '@order-pipeline/common/tracing';
-import type { RuntimeDeps } from './deps';
+import type { Context } from 'aws-lambda';
 import {
   type ApiEvent,
   answeringRequestErrors,
@@ -9,6 +10,23 @@ import {
   readCorrelationId,
   TRACE_HEADER_NAME,
 } from './http';
+
+/** The logging a route does (Powertools' Logger, masking personal data, satisfies it). */
+export interface RouteLogger {
+  /** Adds the invocation (request id, function) to every later line (see middleware.ts). */
+  addContext?(context: Context): void;
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** What every route's handler factory takes besides its AWS resources; real ones in sideEffects.ts. */
+export interface RouteDependencies {
+  tracer: Tracer;
+  uuid(): string;
+  clock: Clock;
+  logger: RouteLogger;
+}
 
 /** What a route's logic gets from the frame it runs in. */
 export interface RequestScope {
@@ -25,14 +43,14 @@ export interface RequestScope {
  */
 export const inRequestScope = (
   event: ApiEvent,
-  deps: Pick<RuntimeDeps, 'trace' | 'uuid'>,
+  deps: Pick<RouteDependencies, 'tracer' | 'uuid'>,
   route: string,
   work: (scope: RequestScope) => Promise<HttpResponse>,
 ): Promise<HttpResponse> =>
   answeringRequestErrors(async () => {
     const correlationId = readCorrelationId(event, deps.uuid);
     const headers = { [CORRELATION_HEADER]: correlationId };
-    return deps.trace(
+    return deps.tracer(
       {
         name: 'ingest-api',
         parentHeader: headerValue(event.headers, TRACE_HEADER_NAME),

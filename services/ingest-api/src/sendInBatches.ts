@@ -1,6 +1,6 @@
 import { SEND_POLICY, type SendPolicy, SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES } from './limits';
 import type { OrderMessage } from './orderMessage';
-import type { OrderQueue } from './orderQueue';
+import type { OrdersQueue } from './ordersQueue';
 
 /**
  * What became of one message:
@@ -16,7 +16,7 @@ export type SendOutcome =
   | { status: 'failed'; reason: string };
 
 export interface BatchSendDeps {
-  queue: Pick<OrderQueue, 'sendBatch'>;
+  ordersQueue: Pick<OrdersQueue, 'sendBatch'>;
   sleep(ms: number): Promise<void>;
   /** Milliseconds until the function times out (Lambda's context.getRemainingTimeInMillis). */
   remainingTimeMs(): number;
@@ -78,7 +78,7 @@ const sendChunk = async (
     if (wait > 0) await deps.sleep(wait);
     const byId = new Map(pending.map((index) => [entryId(index), index]));
     try {
-      const result = await deps.queue.sendBatch(
+      const result = await deps.ordersQueue.sendBatch(
         pending.map((index) => ({ id: entryId(index), message: messages[index] as OrderMessage })),
       );
       for (const entry of result.successful) {

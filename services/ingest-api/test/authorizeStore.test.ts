@@ -12,7 +12,7 @@ const setup = (...stores: ReturnType<typeof aStore>[]) => {
       lookups.push(apiKey);
       return stores.find((store) => store === keyed.get(apiKey));
     },
-    log: {
+    logger: {
       info: (message: string, fields: Record<string, unknown>) => lines.push({ message, fields }),
       error: (message: string, fields: Record<string, unknown>) => lines.push({ message, fields }),
     },

@@ -1,13 +1,17 @@
 import { ORDER_CONTENT_TYPE, ORDER_ID_PATTERN, orderFingerprint, parseOrder } from '@order-pipeline/common';
-import { anOrder, FakeOrdersTable, TRACE_HEADER } from '@order-pipeline/common/testing';
+import {
+  anOrder,
+  FAKE_SPAN_ID,
+  FAKE_TRACE_ID,
+  FakeOrdersTable,
+  FIXED_NOW,
+  TRACE_HEADER,
+} from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import { createOrder, type OrderAccepted } from '../src/createOrder';
 import { MAX_ORDER_BYTES } from '../src/limits';
 import {
   type ErrorAnswer,
-  FAKE_SPAN_ID,
-  FAKE_TRACE_ID,
-  FIXED_NOW,
   fakeRuntime,
   orderRequest,
   parseBody,
@@ -19,7 +23,7 @@ const setup = (options: Parameters<typeof recordingQueue>[0] = {}) => {
   const { runtime, spans, lines } = fakeRuntime();
   const { queue, sent } = recordingQueue(options);
   const orders = new FakeOrdersTable();
-  return { deps: { ...runtime, queue, orders }, sent, orders, spans, lines };
+  return { deps: { ...runtime, ordersQueue: queue, orders }, sent, orders, spans, lines };
 };
 
 /** A valid order's JSON with the customer's name holding the bytes C3 28 (a truncated sequence), as base64. */
@@ -344,7 +348,7 @@ describe('createOrder()', () => {
       const order = anOrder();
       await createOrder(restApiEvent({ body: order }), deps);
       const healthy = recordingQueue();
-      const retryDeps = { ...deps, queue: healthy.queue };
+      const retryDeps = { ...deps, ordersQueue: healthy.queue };
 
       const conflict = await createOrder(restApiEvent({ body: { ...order, currency: 'USD' } }), retryDeps);
       const retry = await createOrder(restApiEvent({ body: order }), retryDeps);

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { anOrderRequest } from '@order-pipeline/common/testing';
-import type { Span, SpanOptions } from '@order-pipeline/common/tracing';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { Log, RuntimeDeps, Tracer } from '../src/deps';
+import { anOrderRequest, fakeTracer, fixedClock, recordingLogger } from '@order-pipeline/common/testing';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { OrderMessage } from '../src/orderMessage';
-import type { BatchEntry, BatchSendResult, OrderQueue } from '../src/orderQueue';
+import type { BatchEntry, BatchSendResult, OrdersQueue } from '../src/ordersQueue';
+import type { RouteDependencies } from '../src/requestScope';
 
 export interface EventOverrides {
   method?: 'GET' | 'POST';
@@ -104,85 +103,18 @@ export const getEvent = (orderId: string, overrides: EventOverrides = {}): APIGa
     ...overrides,
   });
 
-/** A Lambda context with `remainingMs` left. */
-export const lambdaContext = (remainingMs = 10_000): Context => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'ingest-api-test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:ingest-api-test',
-  memoryLimitInMB: '512',
-  awsRequestId: randomUUID(),
-  logGroupName: '/aws/lambda/ingest-api-test',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => remainingMs,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
-
-export const FAKE_TRACE_ID = '1-5759e988-bd862e3fe1be46a994272793';
-export const FAKE_SPAN_ID = '53995c3f42cd8ad8';
-
-export interface RecordedSpan {
-  options: SpanOptions;
-  annotations: Record<string, unknown>;
-  failures: unknown[];
-}
-
-/** A tracer that records its spans instead of emitting them. */
-export const fakeTracer = (traceId = FAKE_TRACE_ID) => {
-  const spans: RecordedSpan[] = [];
-  const trace: Tracer = async (options, work) => {
-    const recorded: RecordedSpan = { options, annotations: {}, failures: [] };
-    spans.push(recorded);
-    const span: Span = {
-      traceId,
-      id: FAKE_SPAN_ID,
-      sampled: true,
-      annotate: (key, value) => {
-        recorded.annotations[key] = value;
-      },
-      metadata: () => undefined,
-      fail: (error) => {
-        recorded.failures.push(error);
-      },
-      header: () => `Root=${traceId};Parent=${FAKE_SPAN_ID};Sampled=1`,
-    };
-    return work(span);
-  };
-  return { trace, spans };
-};
-
-export interface LogLine {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  attributes: Record<string, unknown>;
-}
-
-export const recordingLog = () => {
-  const lines: LogLine[] = [];
-  const log: Log = {
-    info: (message, attributes) => lines.push({ level: 'info', message, attributes }),
-    warn: (message, attributes) => lines.push({ level: 'warn', message, attributes }),
-    error: (message, attributes) => lines.push({ level: 'error', message, attributes }),
-  };
-  return { log, lines };
-};
-
-export const FIXED_NOW = new Date('2026-11-22T12:00:00.000Z');
-
 /** Runtime dependencies with a recording tracer and log, a fixed clock and counting UUIDs. */
 export const fakeRuntime = () => {
-  const tracer = fakeTracer();
-  const { log, lines } = recordingLog();
+  const { tracer, spans } = fakeTracer();
+  const { logger, lines } = recordingLogger();
   let next = 0;
-  const runtime: RuntimeDeps = {
-    trace: tracer.trace,
+  const runtime: RouteDependencies = {
+    tracer,
     uuid: () => `00000000-0000-4000-8000-${String(++next).padStart(12, '0')}`,
-    now: () => FIXED_NOW,
-    log,
+    clock: fixedClock(),
+    logger,
   };
-  return { runtime, spans: tracer.spans, lines };
+  return { runtime, spans, lines };
 };
 
 export type BatchBehaviour = (entries: readonly BatchEntry[], call: number) => Promise<BatchSendResult>;
@@ -200,7 +132,7 @@ export const acceptAll: BatchBehaviour = async (entries) => ({
 export const recordingQueue = (options: { sendFails?: Error; batch?: BatchBehaviour } = {}) => {
   const sent: OrderMessage[] = [];
   const batchCalls: BatchEntry[][] = [];
-  const queue: OrderQueue = {
+  const queue: OrdersQueue = {
     send: async (message) => {
       sent.push(message);
       if (options.sendFails) throw options.sendFails;

@@ -1,5 +1,3 @@
-import { createSocket, type Socket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
@@ -8,9 +6,15 @@ import {
 } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ORDER_CONTENT_TYPE, ORDER_STATUS, parseOrder } from '@order-pipeline/common';
-import { anOrder, TRACE_HEADER } from '@order-pipeline/common/testing';
+import { anOrder, lambdaContext, setEnv, TRACE_HEADER } from '@order-pipeline/common/testing';
 import { parseTraceHeader, setDaemonAddress } from '@order-pipeline/common/tracing';
-import { type LocalAws, startLocalAws } from '@order-pipeline/local-aws';
+import {
+  collectSegments,
+  type LocalAws,
+  type SegmentCollector,
+  type SegmentDocument,
+  startLocalAws,
+} from '@order-pipeline/local-aws';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
@@ -20,26 +24,16 @@ import type {
 } from 'aws-lambda';
 import type { OrderAccepted } from '../src/createOrder';
 import type { BatchReport } from '../src/createOrderBatch';
-import { batchEvent, getEvent, lambdaContext, orderRequest, restApiEvent } from './factories';
+import { batchEvent, getEvent, orderRequest, restApiEvent } from './factories';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-interface SegmentDocument {
-  id: string;
-  name: string;
-  trace_id: string;
-  parent_id?: string;
-  annotations?: Record<string, unknown>;
-  subsegments?: Array<{ name: string; aws?: { operation?: string } }>;
-}
 
 // The real handlers (middy, SDK clients built from the environment, X-Ray capture) against the
 // embedded SQS and DynamoDB, provisioned from order-consumer's own resources.
 describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => {
   let local: LocalAws;
-  let daemon: Socket;
-  const segments: SegmentDocument[] = [];
-  const savedEnv = { ...process.env };
+  let daemon: SegmentCollector;
+  let restoreEnv: () => void = () => undefined;
   let handlers: { createOrder: Handler; createOrderBatch: Handler; getOrder: Handler };
   let authorize: (
     event: APIGatewayRequestAuthorizerEvent,
@@ -50,16 +44,11 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
   beforeAll(async () => {
     local = await startLocalAws({ services: ['order-consumer'] });
     queueUrl = local.queues.OrdersQueue?.url ?? '';
-    daemon = createSocket('udp4');
-    daemon.on('message', (datagram) => {
-      // A datagram is a JSON header line, then the segment document.
-      const [, document] = datagram.toString('utf8').split('\n');
-      if (document) segments.push(JSON.parse(document) as SegmentDocument);
-    });
-    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
-    setDaemonAddress(`127.0.0.1:${(daemon.address() as AddressInfo).port}`);
+    daemon = await collectSegments();
+    setDaemonAddress(daemon.address);
     // The handlers read their environment once, when first imported, as on a Lambda cold start.
-    Object.assign(process.env, local.env, {
+    restoreEnv = setEnv({
+      ...local.env,
       ORDERS_QUEUE_URL: queueUrl,
       ORDERS_TABLE: local.tables.OrdersTable,
       STORES_TABLE: local.tables.StoresTable,
@@ -74,8 +63,8 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
   }, 60_000);
 
   afterAll(async () => {
-    process.env = savedEnv;
-    daemon?.close();
+    restoreEnv();
+    await daemon?.close();
     await local?.stop();
   });
 
@@ -124,14 +113,8 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
     expect(Messages).toEqual([]);
   };
 
-  const segmentOf = async (id: string): Promise<SegmentDocument> => {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const found = segments.find((segment) => segment.id === id);
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`segment ${id} never reached the daemon`);
-  };
+  const segmentOf = (id: string): Promise<SegmentDocument> =>
+    daemon.segment((segment) => segment.id === id, `segment ${id}`);
 
   const invoke = (handler: Handler, event: APIGatewayProxyEvent) => handler(event, lambdaContext());
 

@@ -1,13 +1,14 @@
 import middy from '@middy/core';
+import { lambdaContext, recordingLogger } from '@order-pipeline/common/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { jsonErrors } from '../src/middleware';
-import { lambdaContext, recordingLog, restApiEvent } from './factories';
+import { restApiEvent } from './factories';
 
 describe('jsonErrors()', () => {
   it('answers an unexpected error with a JSON 500 that reveals nothing, and logs the cause', async () => {
-    const { log, lines } = recordingLog();
+    const { logger, lines } = recordingLogger();
     const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-      .use(jsonErrors(log))
+      .use(jsonErrors(logger))
       .handler(async () => {
         throw new Error('connection string postgres://admin:secret@db');
       });
@@ -29,9 +30,9 @@ describe('jsonErrors()', () => {
   });
 
   it('leaves an answer the handler gave untouched', async () => {
-    const { log } = recordingLog();
+    const { logger } = recordingLogger();
     const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-      .use(jsonErrors(log))
+      .use(jsonErrors(logger))
       .handler(async () => ({ statusCode: 202, body: '{}' }));
 
     expect(await handler(restApiEvent(), lambdaContext())).toEqual({ statusCode: 202, body: '{}' });

@@ -1,7 +1,7 @@
 import { ORDER_CONTENT_TYPE, ORDER_ID_PATTERN, TraceHeaderError } from '@order-pipeline/common';
-import { anOrder, TRACE_HEADER } from '@order-pipeline/common/testing';
+import { anOrder, FIXED_NOW, TRACE_HEADER } from '@order-pipeline/common/testing';
 import { buildOrderMessage, messageBytes, newOrderId, prepareOrder, sqsSafeJson } from '../src/orderMessage';
-import { FIXED_NOW, orderRequest } from './factories';
+import { orderRequest } from './factories';
 
 describe('newOrderId()', () => {
   it('makes an id that ORDER_ID_PATTERN accepts', () => {

@@ -1,15 +1,15 @@
-import { anOrder } from '@order-pipeline/common/testing';
+import { anOrder, FAKE_SPAN_ID, FAKE_TRACE_ID } from '@order-pipeline/common/testing';
 import { SEND_POLICY } from '../src/limits';
 import { buildOrderMessage, type OrderMessage } from '../src/orderMessage';
-import type { BatchEntry } from '../src/orderQueue';
+import type { BatchEntry } from '../src/ordersQueue';
 import { type BatchSendDeps, packChunks, sendInBatches } from '../src/sendInBatches';
-import { acceptAll, type BatchBehaviour, FAKE_TRACE_ID, recordingQueue } from './factories';
+import { acceptAll, type BatchBehaviour, recordingQueue } from './factories';
 
 const messages = (count: number): OrderMessage[] =>
   Array.from({ length: count }, () =>
     buildOrderMessage(anOrder(), {
       correlationId: 'corr-1',
-      traceHeader: `Root=${FAKE_TRACE_ID};Parent=53995c3f42cd8ad8;Sampled=1`,
+      traceHeader: `Root=${FAKE_TRACE_ID};Parent=${FAKE_SPAN_ID};Sampled=1`,
     }),
   );
 
@@ -17,7 +17,7 @@ const harness = (batch: BatchBehaviour, remainingMs = 10_000) => {
   const { queue, batchCalls } = recordingQueue({ batch });
   const sleeps: number[] = [];
   const deps: BatchSendDeps = {
-    queue,
+    ordersQueue: queue,
     sleep: async (ms) => {
       sleeps.push(ms);
     },

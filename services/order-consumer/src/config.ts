@@ -1,7 +1,5 @@
-import { ConfigurationError, intEnv, requireEnv } from '@order-pipeline/common';
+import { ConfigurationError, type Env, intEnv, requireEnv } from '@order-pipeline/common';
 import type { BackoffPolicy } from './backoff';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export const SERVICE_NAME = 'order-consumer';
 

@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   ATTRIBUTE,
+  type Clock,
   DEAD_LETTER_CLASS,
   type InspectedMessage,
   inspectOrderMessage,
@@ -8,10 +9,11 @@ import {
   type StoreDirectory,
   safeCorrelationId,
   safeOrderId,
+  type Tracer,
   toError,
 } from '@order-pipeline/common';
 import type { OrdersTable } from '@order-pipeline/common/orders-table';
-import { type inSpan, type Span, tryParseTraceHeader } from '@order-pipeline/common/tracing';
+import { type Span, tryParseTraceHeader } from '@order-pipeline/common/tracing';
 import type { SQSRecord } from 'aws-lambda';
 import { type BackoffPolicy, backoffSeconds } from './backoff';
 import { SERVICE_NAME } from './config';
@@ -87,12 +89,12 @@ export interface RecordDependencies {
   /** The stores registry (cached per execution environment): whether a store is open. */
   stores: StoreDirectory;
   backoff: BackoffPolicy;
-  store: Pick<OrdersTable, 'putProcessed'>;
+  orders: Pick<OrdersTable, 'putProcessed'>;
   visibility: VisibilityChanger;
-  clock: () => Date;
+  clock: Clock;
   logger: RecordLogger;
   metrics: OutcomeMetrics;
-  inSpan: typeof inSpan;
+  tracer: Tracer;
   /** Chaos faults, local stage only (see faults.ts); absent in production. */
   faults?: FaultInjector;
 }
@@ -105,20 +107,25 @@ const receiveCountOf = (record: SQSRecord): number => {
   return Number.isInteger(count) && count >= 1 ? count : 1;
 };
 
-const attributeValue = (record: SQSRecord, name: string, type: 'String' | 'Number'): string | undefined => {
+// Never throws (unlike common's readOrderAttributes): a malformed record must still be described.
+const readAttributeLeniently = (
+  record: SQSRecord,
+  name: string,
+  type: 'String' | 'Number',
+): string | undefined => {
   const attribute = record.messageAttributes?.[name];
   return attribute?.dataType?.startsWith(type) ? attribute.stringValue : undefined;
 };
 
 /** What can be said of any record, however malformed; refined once the message is inspected. */
 const describeRecord = (record: SQSRecord, inspection: Inspection): RecordLogFields => {
-  const storeId = Number(attributeValue(record, ATTRIBUTE.storeId, 'Number'));
+  const storeId = Number(readAttributeLeniently(record, ATTRIBUTE.storeId, 'Number'));
   const fields: RecordLogFields = {
     messageId: record.messageId,
     orderId: undefined,
     storeId: Number.isFinite(storeId) ? storeId : undefined,
     // Legacy producers put personal data (SSNs) in correlation_id: never logged or traced as given.
-    correlationId: safeCorrelationId(attributeValue(record, ATTRIBUTE.correlationId, 'String')),
+    correlationId: safeCorrelationId(readAttributeLeniently(record, ATTRIBUTE.correlationId, 'String')),
     traceId: tryParseTraceHeader(record.attributes?.AWSTraceHeader)?.root,
     receiveCount: receiveCountOf(record),
   };
@@ -159,7 +166,7 @@ const storeOrder = async (
   }
   deps.faults?.inject(record, fields.receiveCount);
   const { order } = inspection;
-  const result = await deps.store.putProcessed({
+  const result = await deps.orders.putProcessed({
     storeId: order.storeId,
     orderId: order.orderId,
     fingerprint: orderFingerprint(order),
@@ -272,7 +279,7 @@ export const processRecord = async (record: SQSRecord, deps: RecordDependencies)
     parentHeader: record.attributes?.AWSTraceHeader,
     annotations: { messageId: fields.messageId, orderId: fields.orderId, storeId: fields.storeId },
   };
-  return deps.inSpan(span, async (active) => {
+  return deps.tracer(span, async (active) => {
     try {
       const outcome = await storeOrder(record, inspection, fields, deps);
       reportSuccess(outcome, fields, deps, active);

@@ -1,17 +1,29 @@
-import { createSocket, type Socket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ORDER_STATUS } from '@order-pipeline/common';
 import type { StoredOrder } from '@order-pipeline/common/orders-table';
-import { anOrder, lambdaContext, sqsEvent, TRACE_HEADER } from '@order-pipeline/common/testing';
+import {
+  anOrder,
+  captureOutput,
+  lambdaContext,
+  setEnv,
+  sqsEvent,
+  TRACE_HEADER,
+} from '@order-pipeline/common/testing';
 import { parseTraceHeader, setDaemonAddress } from '@order-pipeline/common/tracing';
-import { type LocalAws, loadServiceConfig, startLocalAws } from '@order-pipeline/local-aws';
-import { createHandler } from '../src/batchHandler';
+import {
+  collectSegments,
+  type LocalAws,
+  loadServiceConfig,
+  type SegmentCollector,
+  type SegmentDocument,
+  startLocalAws,
+} from '@order-pipeline/local-aws';
 import { readConfig } from '../src/config';
-import { createDependencies } from '../src/dependencies';
+import { createHandler } from '../src/createHandler';
 import type { RecordDependencies } from '../src/processRecord';
+import { sideEffects } from '../src/sideEffects';
 import {
   type BatchHandler,
   invokeLikeLambda,
@@ -19,14 +31,6 @@ import {
   receiveRecords,
   sendOrder,
 } from './helpers/lambdaDriver';
-import { captureOutput } from './helpers/output';
-
-interface SegmentDocument {
-  name: string;
-  trace_id: string;
-  parent_id?: string;
-  annotations?: Record<string, unknown>;
-}
 
 describe('processOrders against the embedded SQS and DynamoDB', () => {
   let local: LocalAws;
@@ -34,16 +38,8 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
   let dlq: Queue;
   let documents: DynamoDBDocumentClient;
   let handler: BatchHandler;
-  let daemon: Socket;
-  const segments: SegmentDocument[] = [];
-  const savedEnv: Record<string, string | undefined> = {};
-
-  const setEnv = (env: Record<string, string>) => {
-    for (const [name, value] of Object.entries(env)) {
-      if (!(name in savedEnv)) savedEnv[name] = process.env[name];
-      process.env[name] = value;
-    }
-  };
+  let daemon: SegmentCollector;
+  let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
     local = await startLocalAws({ services: ['order-consumer'] });
@@ -57,31 +53,23 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
     // embedded services.
     const service = await loadServiceConfig('order-consumer', 'local');
     const functionEnv = { ...service.provider.environment, ...service.functions.processOrders?.environment };
-    setEnv({
+    restoreEnv = setEnv({
       ...Object.fromEntries(Object.entries(functionEnv).map(([name, value]) => [name, String(value)])),
       ...local.env,
       ORDERS_TABLE: local.tables.OrdersTable ?? '',
       STORES_TABLE: local.tables.StoresTable ?? '',
     });
 
-    daemon = createSocket('udp4');
-    daemon.on('message', (message) => {
-      const [, document] = message.toString('utf8').split('\n');
-      if (document) segments.push(JSON.parse(document) as SegmentDocument);
-    });
-    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
-    setDaemonAddress(`127.0.0.1:${(daemon.address() as AddressInfo).port}`);
+    daemon = await collectSegments();
+    setDaemonAddress(daemon.address);
 
     ({ handler } = await import('../src/handler'));
   }, 60_000);
 
   afterAll(async () => {
-    for (const [name, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv();
     await local?.stop();
-    await new Promise<void>((resolve) => (daemon ? daemon.close(() => resolve()) : resolve()));
+    await daemon?.close();
   });
 
   const storedOrder = async (orderId: string): Promise<StoredOrder | undefined> => {
@@ -100,14 +88,11 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
     return Items.filter((item) => item.orderId === orderId).length;
   };
 
-  const waitForSegment = async (messageId: string): Promise<SegmentDocument> => {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const found = segments.find((segment) => segment.annotations?.messageId === messageId);
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`no segment for message ${messageId} reached the daemon`);
-  };
+  const waitForSegment = (messageId: string): Promise<SegmentDocument> =>
+    daemon.segment(
+      (segment) => segment.annotations?.messageId === messageId,
+      `a segment for message ${messageId}`,
+    );
 
   it("processes an order once although the same message is delivered twice, continuing the producer's trace", async () => {
     const output = captureOutput();
@@ -206,10 +191,10 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
 
   it('retries a transient failure after its back-off and then stores the order', async () => {
     const output = captureOutput();
-    const deps = createDependencies(readConfig());
+    const deps = sideEffects(readConfig());
     let attempts = 0;
     // DynamoDB throttles the first write only.
-    const throttleFirstWrite: RecordDependencies['store'] = {
+    const throttleFirstWrite: RecordDependencies['orders'] = {
       putProcessed: async (item) => {
         attempts++;
         if (attempts === 1) {
@@ -218,10 +203,10 @@ describe('processOrders against the embedded SQS and DynamoDB', () => {
             $metadata: { httpStatusCode: 400 },
           });
         }
-        return deps.store.putProcessed(item);
+        return deps.orders.putProcessed(item);
       },
     };
-    const retryingHandler = createHandler({ ...deps, store: throttleFirstWrite });
+    const retryingHandler = createHandler({ ...deps, orders: throttleFirstWrite });
     const order = anOrder();
     const messageId = await sendOrder(local.sqs, queue, order);
 

@@ -7,6 +7,7 @@ import { ReceiptHandleIsInvalid } from '@aws-sdk/client-sqs';
 import { DEAD_LETTER_CLASS, ORDER_STATUS, orderFingerprint } from '@order-pipeline/common';
 import {
   anOrder,
+  FIXED_NOW,
   orderRecord,
   orderRecordAttributes,
   sqsRecord,
@@ -16,7 +17,7 @@ import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import { PoisonMessageError, SimulatedCrashError } from '../src/errors';
 import { chaosFaults } from '../src/faults';
 import { OUTCOME_METRIC, processRecord } from '../src/processRecord';
-import { fakeDependencies, NOW } from './helpers/fakes';
+import { fakeDependencies } from './helpers/fakes';
 
 const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:000000000000:order-consumer-test-orders';
 const PRODUCER_ROOT = parseTraceHeader(TRACE_HEADER).root;
@@ -29,7 +30,7 @@ const throttled = () =>
 
 describe('processRecord()', () => {
   it("annotates each record's span with its outcome, so a trace tells processed from duplicate", async () => {
-    const { deps, spanAnnotations } = fakeDependencies();
+    const { deps, spans } = fakeDependencies();
     const order = anOrder();
 
     await processRecord(orderRecord(order), deps);
@@ -38,23 +39,19 @@ describe('processRecord()', () => {
       processRecord(orderRecord(order, { messageAttributes: orderRecordAttributes(null) }), deps),
     ).rejects.toThrow();
 
-    expect(spanAnnotations.map((annotations) => annotations.outcome)).toEqual([
-      'processed',
-      'duplicate',
-      'poison',
-    ]);
+    expect(spans.map((span) => span.annotations.outcome)).toEqual(['processed', 'duplicate', 'poison']);
   });
 
   describe('a valid order', () => {
     it('writes it once as a PROCESSED StoredOrder and resolves as processed', async () => {
-      const { deps, store } = fakeDependencies();
+      const { deps, orders } = fakeDependencies();
       const order = anOrder({ storeId: 3 });
       const record = orderRecord(order, { attributes: { ApproximateReceiveCount: '2' } });
 
       const outcome = await processRecord(record, deps);
 
       expect(outcome).toBe('processed');
-      expect(store.argumentsOf('putProcessed')).toEqual([
+      expect(orders.argumentsOf('putProcessed')).toEqual([
         {
           storeId: 3,
           orderId: order.orderId,
@@ -64,10 +61,10 @@ describe('processRecord()', () => {
           traceId: PRODUCER_ROOT,
           correlationId: 'corr-0001',
           receiveCount: 2,
-          at: NOW.toISOString(),
+          at: FIXED_NOW.toISOString(),
         },
       ]);
-      expect(store.item(order)?.status).toBe(ORDER_STATUS.processed);
+      expect(orders.item(order)?.status).toBe(ORDER_STATUS.processed);
     });
 
     it('writes one log line with the outcome and the record identifiers, and counts it', async () => {
@@ -81,7 +78,7 @@ describe('processRecord()', () => {
         {
           level: 'info',
           message: 'order processed',
-          fields: {
+          attributes: {
             outcome: 'processed',
             messageId: record.messageId,
             orderId: order.orderId,
@@ -102,7 +99,7 @@ describe('processRecord()', () => {
 
       await processRecord(record, deps);
 
-      expect(spans).toEqual([
+      expect(spans.map((span) => span.options)).toEqual([
         {
           name: 'order-consumer',
           parentHeader: TRACE_HEADER,
@@ -112,18 +109,18 @@ describe('processRecord()', () => {
     });
 
     it('stores no trace id when the record carries no AWSTraceHeader', async () => {
-      const { deps, store } = fakeDependencies();
+      const { deps, orders } = fakeDependencies();
       const record = orderRecord(anOrder(), { attributes: { AWSTraceHeader: undefined } });
 
       await processRecord(record, deps);
 
-      expect(store.argumentsOf('putProcessed')[0]?.traceId).toBeUndefined();
+      expect(orders.argumentsOf('putProcessed')[0]?.traceId).toBeUndefined();
     });
   });
 
   describe('a duplicate delivery', () => {
     it('succeeds without writing a second order, logged and counted as a duplicate', async () => {
-      const { deps, store, logs, metrics } = fakeDependencies();
+      const { deps, orders, logs, metrics } = fakeDependencies();
       const order = anOrder();
       await processRecord(orderRecord(order), deps);
       const redelivery = orderRecord(order);
@@ -131,11 +128,11 @@ describe('processRecord()', () => {
       const outcome = await processRecord(redelivery, deps);
 
       expect(outcome).toBe('duplicate');
-      expect(store.items.size).toBe(1);
+      expect(orders.items.size).toBe(1);
       expect(logs[1]).toEqual(
         expect.objectContaining({
           level: 'info',
-          fields: expect.objectContaining({ outcome: 'duplicate', messageId: redelivery.messageId }),
+          attributes: expect.objectContaining({ outcome: 'duplicate', messageId: redelivery.messageId }),
         }),
       );
       expect(metrics[1]).toEqual({ name: OUTCOME_METRIC.duplicate, value: 1 });
@@ -178,23 +175,23 @@ describe('processRecord()', () => {
     ])(
       'fails when it %s, writing nothing and returning it after its back-off',
       async (_, record, classification) => {
-        const { deps, store, visibility } = fakeDependencies();
+        const { deps, orders, visibility } = fakeDependencies();
 
         const outcome = processRecord(record, deps);
 
         await expect(outcome).rejects.toBeInstanceOf(PoisonMessageError);
         await expect(outcome).rejects.toMatchObject({ classification });
-        expect(store.argumentsOf('putProcessed')).toEqual([]);
+        expect(orders.argumentsOf('putProcessed')).toEqual([]);
         expect(visibility.changes.map((change) => change.seconds)).toEqual([2]);
       },
     );
 
     it("keeps its short fixed back-off on every receive, while a transient failure's grows to the cap", async () => {
-      const { deps, store, visibility } = fakeDependencies({
+      const { deps, orders, visibility } = fakeDependencies({
         backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 1 },
       });
       const ninthReceive = { attributes: { ApproximateReceiveCount: '9' } };
-      store.failNext.push(throttled());
+      orders.failNext.push(throttled());
 
       await expect(
         processRecord(
@@ -210,7 +207,7 @@ describe('processRecord()', () => {
     });
 
     it('never logs or annotates a correlation_id attribute that carries personal data', async () => {
-      const { deps, logs, spanAnnotations } = fakeDependencies();
+      const { deps, logs, spans } = fakeDependencies();
       const record = orderRecord(anOrder(), {
         messageAttributes: {
           ...orderRecordAttributes(null),
@@ -220,8 +217,10 @@ describe('processRecord()', () => {
 
       await expect(processRecord(record, deps)).rejects.toThrow();
 
-      expect(logs[0]?.fields.correlationId).toBeUndefined();
-      expect(JSON.stringify({ logs, spanAnnotations })).not.toContain('078-05-1120');
+      expect(logs[0]?.attributes.correlationId).toBeUndefined();
+      expect(JSON.stringify({ logs, spanAnnotations: spans.map((span) => span.annotations) })).not.toContain(
+        '078-05-1120',
+      );
     });
 
     it('logs no orderId that is a card number', async () => {
@@ -230,22 +229,22 @@ describe('processRecord()', () => {
 
       await expect(processRecord(record, deps)).rejects.toThrow();
 
-      expect(logs[0]?.fields.orderId).toBeUndefined();
+      expect(logs[0]?.attributes.orderId).toBeUndefined();
     });
 
     it('fails a message whose (storeId, orderId) is stored with other content as order-conflict, never as a duplicate', async () => {
-      const { deps, store } = fakeDependencies();
+      const { deps, orders } = fakeDependencies();
       const order = anOrder();
       await processRecord(orderRecord(order), deps);
 
       const outcome = processRecord(orderRecord({ ...order, currency: 'USD' }), deps);
 
       await expect(outcome).rejects.toMatchObject({ classification: DEAD_LETTER_CLASS.orderConflict });
-      expect(store.item(order)?.order).toEqual(order);
+      expect(orders.item(order)?.order).toEqual(order);
     });
 
     it('stores the same orderId of two stores as two orders', async () => {
-      const { deps, store } = fakeDependencies();
+      const { deps, orders } = fakeDependencies();
       const seven = anOrder({ storeId: 7 });
       const three = { ...seven, storeId: 3 };
 
@@ -255,7 +254,7 @@ describe('processRecord()', () => {
       ];
 
       expect(outcomes).toEqual(['processed', 'processed']);
-      expect(store.items.size).toBe(2);
+      expect(orders.items.size).toBe(2);
     });
 
     it('is logged as poison with its classification and counted', async () => {
@@ -269,7 +268,7 @@ describe('processRecord()', () => {
         {
           level: 'warn',
           message: expect.stringContaining('poison message'),
-          fields: expect.objectContaining({
+          attributes: expect.objectContaining({
             outcome: 'poison',
             classification: DEAD_LETTER_CLASS.missingStoreId,
             messageId: record.messageId,
@@ -285,10 +284,10 @@ describe('processRecord()', () => {
 
   describe('a transient failure', () => {
     it('fails the record and delays its next delivery by its back-off, on its own queue', async () => {
-      const { deps, store, visibility } = fakeDependencies({
+      const { deps, orders, visibility } = fakeDependencies({
         backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
       });
-      store.failNext.push(throttled());
+      orders.failNext.push(throttled());
       const record = orderRecord(anOrder(), {
         attributes: { ApproximateReceiveCount: '3' },
         eventSourceARN: QUEUE_ARN,
@@ -307,8 +306,8 @@ describe('processRecord()', () => {
     });
 
     it('is logged as transient with its back-off and counted', async () => {
-      const { deps, store, logs, metrics } = fakeDependencies();
-      store.failNext.push(throttled());
+      const { deps, orders, logs, metrics } = fakeDependencies();
+      orders.failNext.push(throttled());
       const record = orderRecord(anOrder());
 
       await expect(processRecord(record, deps)).rejects.toThrow('Rate exceeded');
@@ -317,7 +316,7 @@ describe('processRecord()', () => {
         {
           level: 'warn',
           message: expect.stringContaining('transient failure'),
-          fields: expect.objectContaining({
+          attributes: expect.objectContaining({
             outcome: 'transient',
             messageId: record.messageId,
             retryInSeconds: 2,
@@ -330,8 +329,8 @@ describe('processRecord()', () => {
     });
 
     it('still fails the record when changing its visibility fails', async () => {
-      const { deps, store, visibility, logs } = fakeDependencies();
-      store.failNext.push(new InternalServerError({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
+      const { deps, orders, visibility, logs } = fakeDependencies();
+      orders.failNext.push(new InternalServerError({ message: 'boom', $metadata: { httpStatusCode: 500 } }));
       visibility.failWith = new ReceiptHandleIsInvalid({
         message: 'expired',
         $metadata: { httpStatusCode: 400 },
@@ -341,7 +340,7 @@ describe('processRecord()', () => {
 
       expect(visibility.changes).toHaveLength(1);
       expect(logs).toHaveLength(1);
-      expect(logs[0]?.fields).toEqual(
+      expect(logs[0]?.attributes).toEqual(
         expect.objectContaining({
           outcome: 'transient',
           visibilityChanged: false,
@@ -353,8 +352,8 @@ describe('processRecord()', () => {
 
   describe('an unexpected error', () => {
     it('fails the record without a back-off, logged as an error and counted', async () => {
-      const { deps, store, visibility, logs, metrics } = fakeDependencies();
-      store.failNext.push(new TypeError("Cannot read properties of undefined (reading 'S')"));
+      const { deps, orders, visibility, logs, metrics } = fakeDependencies();
+      orders.failNext.push(new TypeError("Cannot read properties of undefined (reading 'S')"));
 
       await expect(processRecord(orderRecord(anOrder()), deps)).rejects.toBeInstanceOf(TypeError);
 
@@ -362,15 +361,15 @@ describe('processRecord()', () => {
       expect(logs).toEqual([
         expect.objectContaining({
           level: 'error',
-          fields: expect.objectContaining({ outcome: 'failed', errorName: 'TypeError' }),
+          attributes: expect.objectContaining({ outcome: 'failed', errorName: 'TypeError' }),
         }),
       ]);
       expect(metrics).toEqual([{ name: OUTCOME_METRIC.failed, value: 1 }]);
     });
 
     it('treats a condition failure the store did not absorb as unexpected, never as success', async () => {
-      const { deps, store } = fakeDependencies();
-      store.failNext.push(new ConditionalCheckFailedException({ message: 'nope', $metadata: {} }));
+      const { deps, orders } = fakeDependencies();
+      orders.failNext.push(new ConditionalCheckFailedException({ message: 'nope', $metadata: {} }));
 
       await expect(processRecord(orderRecord(anOrder()), deps)).rejects.toBeInstanceOf(
         ConditionalCheckFailedException,
@@ -398,13 +397,13 @@ describe('processRecord()', () => {
       });
 
     it('fails `transient:N` as transient while the receive count is at most N, then writes it', async () => {
-      const { deps, store, visibility } = fakeDependencies({ faults: chaosFaults });
+      const { deps, orders, visibility } = fakeDependencies({ faults: chaosFaults });
 
       await expect(processRecord(chaos('transient:2', 2), deps)).rejects.toThrow(
         'simulated transient failure',
       );
       expect(visibility.changes).toHaveLength(1);
-      expect(store.argumentsOf('putProcessed')).toEqual([]);
+      expect(orders.argumentsOf('putProcessed')).toEqual([]);
 
       await expect(processRecord(chaos('transient:2', 3), deps)).resolves.toBe('processed');
     });
@@ -415,7 +414,7 @@ describe('processRecord()', () => {
       await expect(processRecord(chaos('crash', 1), deps)).rejects.toBeInstanceOf(SimulatedCrashError);
 
       expect(visibility.changes).toEqual([]);
-      expect(logs[0]?.fields.outcome).toBe('failed');
+      expect(logs[0]?.attributes.outcome).toBe('failed');
     });
 
     it('ignores the chaos attribute when no fault injector is given', async () => {

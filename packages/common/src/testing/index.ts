@@ -1,3 +1,5 @@
+export { FIXED_NOW, fixedClock } from './clock';
+export { setEnv } from './env';
 export {
   anOrder,
   anOrderRequest,
@@ -10,5 +12,9 @@ export {
 } from './factories';
 export { FakeOrdersTable } from './fakeOrdersTable';
 export { lambdaContext, lambdaRecordFromMessage } from './lambdaRecord';
+export { type LogLevel, type LogLine, recordingLogger } from './logger';
+export { type CapturedOutput, captureOutput, emfDocuments, metricTotal } from './output';
 export { type Random, seeded } from './random';
 export { aStore, openStores } from './stores';
+export { FAKE_SPAN_ID, FAKE_TRACE_ID, fakeTracer, type RecordedSpan } from './tracer';
+export { type WaitOptions, waitUntil } from './wait';

@@ -31,7 +31,6 @@ import {
   inLambda,
   redactedAnnotation,
   redactedError,
-  redactedMetadata,
   type Span,
   type SpanOptions,
   type TracingBackend,
@@ -139,13 +138,9 @@ const wrap = (span: OtelSpan): Span => {
   return {
     traceId: xrayTraceId,
     id: spanId,
-    sampled,
     annotate(key, value) {
       if (value === undefined || !ANNOTATION_KEY.test(key)) return;
       span.setAttribute(key, redactedAnnotation(value));
-    },
-    metadata(key, value) {
-      span.setAttribute(`metadata.${key}`, JSON.stringify(redactedMetadata(key, value)) ?? 'undefined');
     },
     fail(error) {
       const redacted = redactedError(error);

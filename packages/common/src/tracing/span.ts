@@ -1,5 +1,5 @@
 // What the services see of tracing, whichever backend records it (xray.ts or otel.ts).
-import { maskPersonalData, maskText } from '../redaction';
+import { maskText } from '../redaction';
 
 export type AnnotationValue = string | number | boolean;
 
@@ -8,9 +8,7 @@ export interface Span {
   /** X-Ray format (`1-<8 hex>-<24 hex>`) with either backend. */
   readonly traceId: string;
   readonly id: string;
-  readonly sampled: boolean;
   annotate(key: string, value: AnnotationValue | undefined): void;
-  metadata(key: string, value: unknown): void;
   /** Marks the span as failed without ending it (e.g. a record reported as a batch item failure). */
   fail(error: unknown): void;
   /** `AWSTraceHeader` to send on: this trace's Root, this span as Parent. */
@@ -51,13 +49,11 @@ export const inLambda = (env: NodeJS.ProcessEnv = process.env): boolean =>
 
 /**
  * What a span records leaves the process as text, so it is redacted like a log line, whichever backend
- * records it: string annotations and metadata are masked, and so is an error's message and stack
+ * records it: string annotations are masked, and so is an error's message and stack
  * (messages may echo input); its name (the error's type) is kept.
  */
 export const redactedAnnotation = (value: AnnotationValue): AnnotationValue =>
   typeof value === 'string' ? maskText(value) : value;
-
-export const redactedMetadata = (key: string, value: unknown): unknown => maskPersonalData(value, key);
 
 export const redactedError = (thrown: unknown): Error => {
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));

@@ -23,7 +23,6 @@ import {
   inLambda,
   redactedAnnotation,
   redactedError,
-  redactedMetadata,
   type Span,
   type SpanOptions,
   type TracingBackend,
@@ -56,13 +55,9 @@ type XRaySegment = Segment | Subsegment;
 const wrap = (segment: XRaySegment, traceId: string): Span => ({
   traceId,
   id: segment.id,
-  sampled: segment.notTraced !== true,
   annotate(key, value) {
     if (value === undefined || !ANNOTATION_KEY.test(key)) return;
     segment.addAnnotation(key, redactedAnnotation(value));
-  },
-  metadata(key, value) {
-    segment.addMetadata(key, redactedMetadata(key, value));
   },
   fail(error) {
     segment.addError(redactedError(error));

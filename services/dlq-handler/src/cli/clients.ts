@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingAttributes } from '@order-pipeline/common';
 import { LOCAL_CREDENTIALS } from '@order-pipeline/local-aws/stack-file';
 import { type DeadLetterStore, deadLetterTable } from '../deadLetterTable';
+import { IncompleteAnswerError } from '../errors';
 import type { StageTarget } from './stage';
 
 export interface OutgoingMessage {
@@ -29,7 +30,7 @@ const sqsOrdersQueue = (sqs: SQSClient, target: StageTarget['ordersQueue']): Ord
   const resolveUrl = async (): Promise<string> => {
     if ('url' in target) return target.url;
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: target.name }));
-    if (QueueUrl === undefined) throw new Error(`GetQueueUrl ${target.name} answered no QueueUrl`);
+    if (QueueUrl === undefined) throw new IncompleteAnswerError('GetQueueUrl', 'QueueUrl', ` ${target.name}`);
     return QueueUrl;
   };
   return {
@@ -51,7 +52,7 @@ const sqsOrdersQueue = (sqs: SQSClient, target: StageTarget['ordersQueue']): Ord
               }),
         }),
       );
-      if (MessageId === undefined) throw new Error('SendMessage answered no MessageId');
+      if (MessageId === undefined) throw new IncompleteAnswerError('SendMessage', 'MessageId');
       return MessageId;
     },
   };

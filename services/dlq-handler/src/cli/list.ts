@@ -13,7 +13,7 @@ export interface ListFilter {
   status?: DeadLetterStatus | undefined;
 }
 
-export const matchesFilter = (deadLetter: DeadLetter, filter: ListFilter): boolean => {
+const matchesFilter = (deadLetter: DeadLetter, filter: ListFilter): boolean => {
   const archivedAt = Date.parse(deadLetter.archivedAt);
   return (
     (filter.classification === undefined || deadLetter.classification === filter.classification) &&
@@ -42,7 +42,7 @@ export const selectDeadLetters = async (
  * What `list` shows of a dead letter: no body, no attributes. The orderId comes from the body, never
  * validated, so it is masked like any text.
  */
-export const summarize = (deadLetter: DeadLetter) => ({
+const summarize = (deadLetter: DeadLetter) => ({
   messageId: deadLetter.messageId,
   archivedAt: deadLetter.archivedAt,
   classification: deadLetter.classification,

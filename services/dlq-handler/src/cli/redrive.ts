@@ -1,9 +1,10 @@
 import {
   ATTRIBUTE,
-  attributeValue,
+  type Clock,
   DEAD_LETTER_CLASS,
   type DeadLetterClass,
   type OutgoingAttributes,
+  outgoingAttributeValue,
   toError,
   toOutgoingAttributes,
   validateMessageAttributes,
@@ -11,6 +12,7 @@ import {
 import { formatTraceHeader, tryParseTraceHeader } from '@order-pipeline/common/tracing';
 import { DEAD_LETTER_STATUS, type DeadLetter } from '../deadLetter';
 import type { DeadLetterStore } from '../deadLetterTable';
+import { RedriveConflictError } from '../errors';
 import type { OrdersQueue } from './clients';
 import { selectDeadLetters } from './list';
 import type { Output } from './output';
@@ -32,7 +34,7 @@ export interface RedriveDeps {
   deadLetters: Pick<DeadLetterStore, 'get' | 'list' | 'markRedriven'>;
   ordersQueue: OrdersQueue;
   output: Output;
-  now: () => Date;
+  clock: Clock;
 }
 
 export interface RedriveSummary {
@@ -72,10 +74,10 @@ const refusal = (deadLetter: DeadLetter, maxRedrives: number): string | undefine
 };
 
 /** The original attributes, `redrive_count` set to one more than the message carried. */
-export const redriveAttributes = (deadLetter: DeadLetter): OutgoingAttributes =>
+const redriveAttributes = (deadLetter: DeadLetter): OutgoingAttributes =>
   validateMessageAttributes({
     ...toOutgoingAttributes(deadLetter.messageAttributes),
-    [ATTRIBUTE.redriveCount]: attributeValue(deadLetter.redriveCount + 1),
+    [ATTRIBUTE.redriveCount]: outgoingAttributeValue(deadLetter.redriveCount + 1),
   });
 
 /** The producer's header, re-validated (a malformed one is never forwarded: X-Ray starts a new trace). */
@@ -95,11 +97,11 @@ const redriveOne = async (deadLetter: DeadLetter, deps: RedriveDeps): Promise<st
   });
   const marked = await deps.deadLetters.markRedriven(deadLetter.messageId, {
     redriveCount: deadLetter.redriveCount + 1,
-    redrivenAt: deps.now().toISOString(),
+    redrivenAt: deps.clock().toISOString(),
     redrivenMessageId,
   });
   if (marked === 'not-archived') {
-    throw new Error(`sent as ${redrivenMessageId}, but someone else redrove it meanwhile`);
+    throw new RedriveConflictError(deadLetter.messageId, redrivenMessageId);
   }
   return redrivenMessageId;
 };

@@ -1,4 +1,4 @@
-import { toError } from '@order-pipeline/common';
+import { type Clock, toError } from '@order-pipeline/common';
 import { describeFailure as describeCliFailure, EXIT, parseOrAnswer } from '@order-pipeline/common/cli';
 import { parseCommand } from './args';
 import type { CommandClients } from './clients';
@@ -17,7 +17,7 @@ export interface CliDeps {
   connect: (target: StageTarget) => CommandClients;
   stackFile?: string | undefined;
   env?: Readonly<Record<string, string | undefined>>;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 const describeFailure = (error: Error, target: StageTarget | undefined): string =>
@@ -56,7 +56,7 @@ export const runCli = async (argv: readonly string[], deps: CliDeps): Promise<nu
           deadLetters,
           ordersQueue,
           output,
-          now: deps.now ?? (() => new Date()),
+          clock: deps.clock ?? (() => new Date()),
         });
     }
   } catch (error) {

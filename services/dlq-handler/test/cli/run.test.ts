@@ -1,13 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FIXED_NOW } from '@order-pipeline/common/testing';
 import type { CommandClients } from '../../src/cli/clients';
 import { runCli } from '../../src/cli/run';
 import type { StageTarget } from '../../src/cli/stage';
 import type { DeadLetter } from '../../src/deadLetter';
 import { aDeadLetter, memoryDeadLetters, recordingOutput, recordingQueue } from '../support/fakes';
-
-const NOW = new Date('2026-11-22T12:00:00.000Z');
 
 const cli = (deadLetters: readonly DeadLetter[] = [], options: { failSend?: boolean } = {}) => {
   const store = memoryDeadLetters(deadLetters);
@@ -20,7 +19,7 @@ const cli = (deadLetters: readonly DeadLetter[] = [], options: { failSend?: bool
     return { deadLetters: store.store, ordersQueue: queue.queue, close: () => closed++ };
   };
   const run = (...argv: string[]) =>
-    runCli(argv, { output: output.output, connect, now: () => NOW, env: {} });
+    runCli(argv, { output: output.output, connect, clock: () => FIXED_NOW, env: {} });
   return { run, store, queue, output, targets, closed: () => closed };
 };
 
@@ -287,7 +286,7 @@ describe('pnpm dlq', () => {
         expect.objectContaining({
           status: 'REDRIVEN',
           redriveCount: 2,
-          redrivenAt: NOW.toISOString(),
+          redrivenAt: FIXED_NOW.toISOString(),
           redrivenMessageId: 'redriven-1',
         }),
       );
@@ -377,6 +376,20 @@ describe('pnpm dlq', () => {
       expect(output.errors()).toContain('failed    m-1: SendMessage refused');
       expect(output.errors()).toContain('failed    m-404: no such dead letter');
       expect(output.out.at(-1)).toBe('redriven 0, refused 0, failed 2');
+    });
+
+    it('reports a dead letter someone else redrove meanwhile as failed, naming the message it sent', async () => {
+      const { run, store, queue, output } = cli([aDeadLetter()]);
+      // Another redrive marks it between this one's send and its mark.
+      store.store.markRedriven = async () => 'not-archived';
+
+      const code = await run('redrive', '--stage', 'test', '--message-id', 'm-1');
+
+      expect(code).toBe(1);
+      expect(queue.sent).toHaveLength(1);
+      expect(output.errors()).toContain(
+        'failed    m-1: sent as redriven-1, but someone else redrove it meanwhile',
+      );
     });
 
     it('refuses to send more attributes than SQS accepts, as a failure', async () => {

@@ -20,7 +20,9 @@ import {
   lambdaContext,
   lambdaRecordFromMessage,
   openStores,
+  setEnv,
   sqsEvent,
+  waitUntil,
 } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import {
@@ -30,11 +32,12 @@ import {
   writeTestStackFile,
 } from '@order-pipeline/local-aws';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { buildHandler } from '../../src/buildHandler';
+
 import { connect } from '../../src/cli/clients';
 import { runCli } from '../../src/cli/run';
 import { readConfig } from '../../src/config';
-import { dependencies, type HandlerDeps } from '../../src/sideEffects';
+import { createHandler, type HandlerDependencies } from '../../src/createHandler';
+import { sideEffects } from '../../src/sideEffects';
 import { recordingOutput } from '../support/fakes';
 
 const PRODUCER_TRACE = 'Root=1-6740a1b2-0123456789abcdef01234567;Parent=1122334455667788;Sampled=1';
@@ -51,16 +54,17 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
   let orders: ProvisionedQueue;
   let dlq: ProvisionedQueue;
   let documents: DynamoDBDocumentClient;
-  let deps: HandlerDeps;
+  let deps: HandlerDependencies;
   let stackDir: string;
   let stackFile: string;
-  const savedEnv = { ...process.env };
+  let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
     local = await startLocalAws({ services: ['order-consumer', 'dlq-handler'] });
     orders = queue(local, 'OrdersQueue');
     dlq = queue(local, 'OrdersDeadLetterQueue');
-    Object.assign(process.env, local.env, {
+    restoreEnv = setEnv({
+      ...local.env,
       DEAD_LETTERS_TABLE: local.tables.DeadLettersTable,
       ORDERS_TABLE: local.tables.OrdersTable,
       STORES_TABLE: local.tables.StoresTable,
@@ -68,7 +72,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     });
-    deps = dependencies(readConfig());
+    deps = sideEffects(readConfig());
     documents = DynamoDBDocumentClient.from(local.dynamo);
     // The file the local stack writes, so that `pnpm dlq` runs here exactly as against `pnpm start`.
     stackDir = await mkdtemp(join(tmpdir(), 'dlq-stack-'));
@@ -76,7 +80,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    process.env = savedEnv;
+    restoreEnv();
     await rm(stackDir, { recursive: true, force: true });
     await local?.stop();
   });
@@ -130,23 +134,27 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
    * Waits until `count` messages are visible on the DLQ: the redrive policy moves a message there when
    * the visibility timeout of its last receive ends, a moment after exhaustReceives returns.
    */
-  const dlqHolds = async (count: number) => {
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-      const { Attributes } = await local.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: dlq.url, AttributeNames: ['ApproximateNumberOfMessages'] }),
-      );
-      if (Number(Attributes?.ApproximateNumberOfMessages) >= count) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`the DLQ never held ${count} messages`);
-  };
+  const dlqHolds = (count: number) =>
+    waitUntil(
+      `the DLQ to hold ${count} messages`,
+      async () => {
+        const { Attributes } = await local.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: dlq.url,
+            AttributeNames: ['ApproximateNumberOfMessages'],
+          }),
+        );
+        return Number(Attributes?.ApproximateNumberOfMessages) >= count || undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
 
   /** Lambda's part: receive from the DLQ, invoke, delete only the records not reported as failed. */
-  const deliverFromDlq = async (count: number, handlerDeps: HandlerDeps = deps) => {
+  const deliverFromDlq = async (count: number, handlerDeps: HandlerDependencies = deps) => {
     // A short visibility timeout: a record Lambda leaves on the queue is visible again a second later.
     const messages = await receive(dlq.url, count, 1);
     const records = messages.map((message) => lambdaRecordFromMessage(message, dlq.arn));
-    const response = (await buildHandler(handlerDeps)(
+    const response = (await createHandler(handlerDeps)(
       sqsEvent(records),
       lambdaContext(),
     )) as SQSBatchResponse;
@@ -268,7 +276,7 @@ describe('the dead-letter path (embedded SQS and DynamoDB)', () => {
     );
     await exhaustReceives(luckyId);
     await dlqHolds(2);
-    const failingStore: HandlerDeps = {
+    const failingStore: HandlerDependencies = {
       ...deps,
       deadLetters: {
         archive: (deadLetter) =>

@@ -1,6 +1,11 @@
 import type { DeadLetterClass } from '@order-pipeline/common';
-import { FakeOrdersTable, openStores } from '@order-pipeline/common/testing';
-import type { Span, SpanOptions } from '@order-pipeline/common/tracing';
+import {
+  FakeOrdersTable,
+  fakeTracer,
+  fixedClock,
+  openStores,
+  recordingLogger,
+} from '@order-pipeline/common/testing';
 import type { ArchiveDeps } from '../../src/archive';
 import type { OrdersQueue, OutgoingMessage } from '../../src/cli/clients';
 import type { Output } from '../../src/cli/output';
@@ -33,38 +38,6 @@ export const memoryDeadLetters = (initial: readonly DeadLetter[] = []) => {
   return { store, items };
 };
 
-/** A tracer that records each span's options and runs the work with an inert span. */
-export const recordingTracer = () => {
-  const spans: { options: SpanOptions; failed: unknown[] }[] = [];
-  const trace = async <T>(options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> => {
-    const entry = { options, failed: [] as unknown[] };
-    spans.push(entry);
-    return work({
-      traceId: '1-5759e988-bd862e3fe1be46a994272793',
-      id: '0123456789abcdef',
-      sampled: true,
-      annotate: () => undefined,
-      metadata: () => undefined,
-      fail: (error) => entry.failed.push(error),
-      header: () => 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=0123456789abcdef;Sampled=1',
-    });
-  };
-  return { trace, spans };
-};
-
-export const recordingLogger = () => {
-  const lines: { level: 'info' | 'error'; message: string; context: Record<string, unknown> }[] = [];
-  const logger = {
-    info: (message: string, context: Record<string, unknown> = {}) => {
-      lines.push({ level: 'info', message, context });
-    },
-    error: (message: string, context: Record<string, unknown> = {}) => {
-      lines.push({ level: 'error', message, context });
-    },
-  } as unknown as ArchiveDeps['logger'];
-  return { logger, lines };
-};
-
 export const recordingMetrics = () => {
   const archived: DeadLetterClass[] = [];
   const notArchived: true[] = [];
@@ -78,13 +51,11 @@ export const recordingMetrics = () => {
   };
 };
 
-export const FIXED_NOW = new Date('2026-11-22T12:00:00.000Z');
-
 /** ArchiveDeps made of the fakes above; override any. */
 export const fakeArchiveDeps = (overrides: Partial<ArchiveDeps> = {}) => {
   const deadLetters = memoryDeadLetters();
   const orders = new FakeOrdersTable();
-  const tracer = recordingTracer();
+  const tracer = fakeTracer();
   const log = recordingLogger();
   const metrics = recordingMetrics();
   const deps: ArchiveDeps = {
@@ -92,9 +63,9 @@ export const fakeArchiveDeps = (overrides: Partial<ArchiveDeps> = {}) => {
     orders,
     stores: openStores(7, 8),
     logger: log.logger,
-    metrics: metrics.metrics,
-    trace: tracer.trace,
-    now: () => FIXED_NOW,
+    deadLetterMetrics: metrics.metrics,
+    tracer: tracer.tracer,
+    clock: fixedClock(),
     ...overrides,
   };
   return { deps, deadLetters, orders, tracer, log, metrics };

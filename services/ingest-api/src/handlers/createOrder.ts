@@ -1,12 +1,6 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createOrder } from '../createOrder';
-import { jsonErrors } from '../middleware';
-import { orderQueue } from '../sideEffects/queue';
-import { logger, runtime } from '../sideEffects/runtime';
-import { orders } from '../sideEffects/table';
+import { createOrderHandler } from '../createOrderHandler';
+import { createOrderSideEffects } from '../sideEffects';
 
-/** POST /orders (the logic is in ../createOrder.ts). */
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(jsonErrors(logger))
-  .handler((event) => createOrder(event, { ...runtime, queue: orderQueue, orders }));
+// Lambda entry point (serverless.yml `src/handlers/createOrder.handler`), built at cold start: configuration
+// errors fail the init phase loudly, and the clients are reused by every invocation.
+export const handler = createOrderHandler(createOrderSideEffects());

@@ -1,18 +1,6 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { createOrderBatch } from '../createOrderBatch';
-import { jsonErrors } from '../middleware';
-import { orderQueue } from '../sideEffects/queue';
-import { logger, runtime } from '../sideEffects/runtime';
-import { orders } from '../sideEffects/table';
+import { createOrderBatchHandler } from '../createOrderBatchHandler';
+import { createOrderBatchSideEffects } from '../sideEffects';
 
-/** POST /orders/batch (the logic is in ../createOrderBatch.ts). */
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(jsonErrors(logger))
-  .handler((event, context) =>
-    createOrderBatch(
-      event,
-      { ...runtime, queue: orderQueue, orders },
-      { remainingTimeMs: () => context.getRemainingTimeInMillis() },
-    ),
-  );
+// Lambda entry point (serverless.yml `src/handlers/createOrderBatch.handler`), built at cold start: configuration
+// errors fail the init phase loudly, and the clients are reused by every invocation.
+export const handler = createOrderBatchHandler(createOrderBatchSideEffects());

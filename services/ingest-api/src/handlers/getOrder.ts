@@ -1,11 +1,6 @@
-import middy from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { getOrder } from '../getOrder';
-import { jsonErrors } from '../middleware';
-import { logger, runtime } from '../sideEffects/runtime';
-import { orders } from '../sideEffects/table';
+import { getOrderHandler } from '../getOrderHandler';
+import { getOrderSideEffects } from '../sideEffects';
 
-/** GET /orders/{orderId} (the logic is in ../getOrder.ts). */
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(jsonErrors(logger))
-  .handler((event) => getOrder(event, { ...runtime, orders }));
+// Lambda entry point (serverless.yml `src/handlers/getOrder.handler`), built at cold start: configuration
+// errors fail the init phase loudly, and the clients are reused by every invocation.
+export const handler = getOrderHandler(getOrderSideEffects());

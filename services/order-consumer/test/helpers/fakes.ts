@@ -1,20 +1,21 @@
 import { ORDER_STATUS, type Order, orderFingerprint } from '@order-pipeline/common';
 import type { StoredOrder } from '@order-pipeline/common/orders-table';
-import { FakeOrdersTable, openStores } from '@order-pipeline/common/testing';
-import type { inSpan, Span, SpanOptions } from '@order-pipeline/common/tracing';
+import {
+  FakeOrdersTable,
+  FIXED_NOW,
+  fakeTracer,
+  fixedClock,
+  type LogLine,
+  openStores,
+  type RecordedSpan,
+  recordingLogger,
+} from '@order-pipeline/common/testing';
 import type { FaultInjector } from '../../src/faults';
 import type { RecordDependencies, RecordLogFields } from '../../src/processRecord';
 import type { RecordHandle, VisibilityChanger } from '../../src/visibility';
 
 /** The stores the fake registry answers open. */
 export const OPEN_STORE_IDS = [1, 2, 3, 7] as const;
-export const NOW = new Date('2026-11-22T12:00:00.000Z');
-
-export interface LogLine {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  fields: RecordLogFields;
-}
 
 export class FakeVisibility implements VisibilityChanger {
   readonly changes: Array<{ record: RecordHandle; seconds: number }> = [];
@@ -26,59 +27,35 @@ export class FakeVisibility implements VisibilityChanger {
   }
 }
 
-const fakeSpan = (options: SpanOptions, annotations: Record<string, unknown>): Span => ({
-  traceId: 'fake-trace',
-  id: 'fake-span',
-  sampled: true,
-  annotate: (key, value) => {
-    annotations[key] = value;
-  },
-  metadata: () => undefined,
-  fail: () => undefined,
-  header: () => options.parentHeader ?? '',
-});
-
 export interface Fakes {
   deps: RecordDependencies;
-  store: FakeOrdersTable;
+  orders: FakeOrdersTable;
   visibility: FakeVisibility;
-  logs: LogLine[];
+  logs: LogLine<RecordLogFields>[];
   metrics: Array<{ name: string; value: number }>;
-  spans: SpanOptions[];
-  /** What the code annotated on each span, in the order the spans were opened. */
-  spanAnnotations: Array<Record<string, unknown>>;
+  /** The spans processRecord opened, with what it annotated on each. */
+  spans: RecordedSpan[];
 }
 
 /** Plain fakes for every dependency of processRecord; override any of them. */
 export const fakeDependencies = (overrides: Partial<RecordDependencies> = {}): Fakes => {
-  const store = new FakeOrdersTable();
+  const orders = new FakeOrdersTable();
   const visibility = new FakeVisibility();
-  const logs: LogLine[] = [];
+  const { logger, lines: logs } = recordingLogger<RecordLogFields>();
   const metrics: Array<{ name: string; value: number }> = [];
-  const spans: SpanOptions[] = [];
-  const spanAnnotations: Array<Record<string, unknown>> = [];
-  const runInSpan: typeof inSpan = async (options, work) => {
-    spans.push(options);
-    const annotations: Record<string, unknown> = {};
-    spanAnnotations.push(annotations);
-    return work(fakeSpan(options, annotations));
-  };
+  const { tracer, spans } = fakeTracer();
   const deps: RecordDependencies = {
     stores: openStores(...OPEN_STORE_IDS),
     backoff: { baseSeconds: 2, maxSeconds: 300, poisonSeconds: 2 },
-    store,
+    orders,
     visibility,
-    clock: () => NOW,
-    logger: {
-      info: (message, fields) => logs.push({ level: 'info', message, fields }),
-      warn: (message, fields) => logs.push({ level: 'warn', message, fields }),
-      error: (message, fields) => logs.push({ level: 'error', message, fields }),
-    },
+    clock: fixedClock(),
+    logger,
     metrics: { addMetric: (name, _unit, value) => metrics.push({ name, value }) },
-    inSpan: runInSpan,
+    tracer,
     ...overrides,
   };
-  return { deps, store, visibility, logs, metrics, spans, spanAnnotations };
+  return { deps, orders, visibility, logs, metrics, spans };
 };
 
 /** A fault injector that throws `error` for every record. */
@@ -97,6 +74,6 @@ export const storedOrder = (order: Order): StoredOrder => ({
   order,
   messageId: 'an-earlier-message',
   receiveCount: 1,
-  processedAt: NOW.toISOString(),
-  updatedAt: NOW.toISOString(),
+  processedAt: FIXED_NOW.toISOString(),
+  updatedAt: FIXED_NOW.toISOString(),
 });

@@ -20,7 +20,7 @@ export interface BatchSendResult {
 }
 
 /** The orders queue as the handlers see it; the SQS implementation is in sideEffects/queue.ts. */
-export interface OrderQueue {
+export interface OrdersQueue {
   /** SendMessage; throws when SQS did not confirm the message. */
   send(message: OrderMessage): Promise<{ messageId: string }>;
   /** SendMessageBatch of at most 10 entries; throws when the call itself failed. */

@@ -7,7 +7,7 @@ import {
 import { OrderPipelineError } from '@order-pipeline/common';
 import { SEND_POLICY } from './limits';
 import type { OrderMessage } from './orderMessage';
-import type { OrderQueue } from './orderQueue';
+import type { OrdersQueue } from './ordersQueue';
 
 /**
  * AWSTraceHeader is the one system attribute SQS accepts; X-Ray links the consumer's trace to it.
@@ -21,11 +21,11 @@ const traceAttribute = (message: OrderMessage): Record<string, MessageSystemAttr
  * The orders queue over the SQS API. Each call, the SDK's own retries included, is aborted after
  * `callTimeoutMs`, so that a hung connection cannot keep the function from answering.
  */
-export const sqsOrderQueue = (
+export const sqsOrdersQueue = (
   client: SQSClient,
   queueUrl: string,
   callTimeoutMs: number = SEND_POLICY.callTimeoutMs,
-): OrderQueue => {
+): OrdersQueue => {
   const callOptions = () => ({ abortSignal: AbortSignal.timeout(callTimeoutMs) });
   return {
     async send(message) {

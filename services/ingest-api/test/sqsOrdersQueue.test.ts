@@ -4,14 +4,14 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { anOrder, TRACE_HEADER } from '@order-pipeline/common/testing';
 import { clientConfig, type LocalAws, startLocalAws } from '@order-pipeline/local-aws';
 import { buildOrderMessage, type OrderMessage } from '../src/orderMessage';
-import { sqsOrderQueue } from '../src/sqsOrderQueue';
+import { sqsOrdersQueue } from '../src/sqsOrdersQueue';
 
 const message = (overrides: Partial<OrderMessage> = {}): OrderMessage => ({
   ...buildOrderMessage(anOrder(), { correlationId: 'c-1', traceHeader: TRACE_HEADER }),
   ...overrides,
 });
 
-describe('sqsOrderQueue()', () => {
+describe('sqsOrdersQueue()', () => {
   let local: LocalAws;
   let queueUrl: string;
 
@@ -31,7 +31,7 @@ describe('sqsOrderQueue()', () => {
   afterAll(() => local?.stop());
 
   it('sends a message with its attributes and AWSTraceHeader and answers its MessageId', async () => {
-    const queue = sqsOrderQueue(local.sqs, queueUrl);
+    const queue = sqsOrdersQueue(local.sqs, queueUrl);
     const sent = message();
 
     const { messageId } = await queue.send(sent);
@@ -53,7 +53,7 @@ describe('sqsOrderQueue()', () => {
   });
 
   it("reports SQS's per-entry answer: confirmed entries and a SenderFault refusal", async () => {
-    const queue = sqsOrderQueue(local.sqs, queueUrl);
+    const queue = sqsOrdersQueue(local.sqs, queueUrl);
 
     const result = await queue.sendBatch([
       { id: 'small', message: message() },
@@ -86,7 +86,7 @@ describe('sqsOrderQueue()', () => {
     });
 
     it('gives up on a call after its timeout instead of hanging the function', async () => {
-      const queue = sqsOrderQueue(client, `${queueUrl}`, 200);
+      const queue = sqsOrdersQueue(client, `${queueUrl}`, 200);
 
       await expect(queue.send(message())).rejects.toThrow();
       await expect(queue.sendBatch([{ id: 'm0', message: message() }])).rejects.toThrow();

@@ -2,6 +2,9 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ORDER_STATUS, orderFingerprint } from '@order-pipeline/common';
 import {
   anOrder,
+  type CapturedOutput,
+  captureOutput,
+  emfDocuments,
   FakeOrdersTable,
   lambdaContext,
   orderRecord,
@@ -10,37 +13,25 @@ import {
   sqsRecord,
 } from '@order-pipeline/common/testing';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { buildHandler } from '../src/buildHandler';
+import { createHandler } from '../src/createHandler';
 import { deadLetterMetrics } from '../src/metrics';
 import { fakeArchiveDeps } from './support/fakes';
 
 const poison = () =>
   sqsRecord({ body: JSON.stringify(anOrder()), messageAttributes: orderRecordAttributes(null) });
 
-const emfLines = (chunks: string[]) =>
-  chunks
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((line) => line.includes('"_aws"'))
-    .map(
-      (line) =>
-        JSON.parse(line) as Record<string, unknown> & {
-          _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] };
-        },
-    );
+type EmfDocument = Record<string, unknown> & { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } };
 
-describe('handler', () => {
-  const captureStdout = () => {
-    const chunks: string[] = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      chunks.push(String(chunk));
-      return true;
-    });
-    return chunks;
-  };
+const emfLines = (output: CapturedOutput) => emfDocuments(output.json()) as EmfDocument[];
+
+describe('createHandler()', () => {
+  const captureStdout = () => captureOutput(['stdout']);
 
   const handlerWith = (failingMessageId?: string) => {
     const powertoolsMetrics = new Metrics({ namespace: 'OrderPipeline', serviceName: 'dlq-handler' });
-    const { deps, deadLetters } = fakeArchiveDeps({ metrics: deadLetterMetrics(powertoolsMetrics) });
+    const { deps, deadLetters } = fakeArchiveDeps({
+      deadLetterMetrics: deadLetterMetrics(powertoolsMetrics),
+    });
     const store = deps.deadLetters;
     deps.deadLetters = {
       archive: (deadLetter) =>
@@ -48,7 +39,7 @@ describe('handler', () => {
           ? Promise.reject(new Error('down'))
           : store.archive(deadLetter),
     };
-    return { handler: buildHandler({ ...deps, powertoolsMetrics }), deadLetters };
+    return { handler: createHandler({ ...deps, metrics: powertoolsMetrics }), deadLetters };
   };
 
   it('reports only the records it could not archive as batch item failures', async () => {
@@ -65,12 +56,12 @@ describe('handler', () => {
   });
 
   it('emits DeadLettersArchived as EMF: a total for the alarm and one per classification', async () => {
-    const chunks = captureStdout();
+    const output = captureStdout();
     const { handler } = handlerWith();
 
     await handler(sqsEvent([poison(), sqsRecord({ body: '{oops' })]), lambdaContext());
 
-    const metrics = emfLines(chunks);
+    const metrics = emfLines(output);
     const total = metrics.find((line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 1);
     const perClass = metrics.filter((line) => 'classification' in line);
     expect(total).toEqual(expect.objectContaining({ service: 'dlq-handler', DeadLettersArchived: [1, 1] }));
@@ -79,13 +70,13 @@ describe('handler', () => {
   });
 
   it('emits DeadLettersNotArchived as EMF for every record it could not archive', async () => {
-    const chunks = captureStdout();
+    const output = captureStdout();
     const failing = poison();
     const { handler } = handlerWith(failing.messageId);
 
     await handler(sqsEvent([poison(), failing]), lambdaContext());
 
-    const total = emfLines(chunks).find(
+    const total = emfLines(output).find(
       (line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 1,
     );
     expect(total).toEqual(
@@ -94,7 +85,7 @@ describe('handler', () => {
   });
 
   it('leaves an already-processed dead letter out of the total the alarm watches', async () => {
-    const chunks = captureStdout();
+    const output = captureStdout();
     const order = anOrder();
     const orders = new FakeOrdersTable();
     orders.seed({
@@ -105,12 +96,12 @@ describe('handler', () => {
       updatedAt: '2026-11-22T11:00:00.000Z',
     });
     const powertoolsMetrics = new Metrics({ namespace: 'OrderPipeline', serviceName: 'dlq-handler' });
-    const { deps } = fakeArchiveDeps({ metrics: deadLetterMetrics(powertoolsMetrics), orders });
-    const handler = buildHandler({ ...deps, powertoolsMetrics });
+    const { deps } = fakeArchiveDeps({ deadLetterMetrics: deadLetterMetrics(powertoolsMetrics), orders });
+    const handler = createHandler({ ...deps, metrics: powertoolsMetrics });
 
     await handler(sqsEvent([orderRecord(order), poison()]), lambdaContext());
 
-    const metrics = emfLines(chunks);
+    const metrics = emfLines(output);
     const total = metrics.find((line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.length === 1);
     const perClass = metrics.filter((line) => 'classification' in line);
     expect(total).toEqual(expect.objectContaining({ DeadLettersArchived: 1 }));

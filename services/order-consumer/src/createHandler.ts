@@ -16,7 +16,7 @@ export interface HandlerDependencies extends RecordDependencies {
 export type SettledRecords = PromiseSettledResult<unknown>[];
 
 /** Every record of the batch at once; one settled result per record, in the event's order. */
-export const processBatch = (event: SQSEvent, deps: RecordDependencies): Promise<SettledRecords> =>
+const processBatch = (event: SQSEvent, deps: RecordDependencies): Promise<SettledRecords> =>
   Promise.allSettled(event.Records.map((record) => processRecord(record, deps)));
 
 /**

@@ -5,8 +5,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLogger, storeDirectory, storesTable } from '@order-pipeline/common';
 import { ordersTable } from '@order-pipeline/common/orders-table';
 import { captureAwsClient, inSpan } from '@order-pipeline/common/tracing';
-import type { HandlerDependencies } from './batchHandler';
-import { type ConsumerConfig, SERVICE_NAME } from './config';
+import { type ConsumerConfig, readConfig, SERVICE_NAME } from './config';
+import type { HandlerDependencies } from './createHandler';
 import { chaosFaults, crashAfterBatch } from './faults';
 import { RECORD_LOG_VERBATIM_KEYS } from './processRecord';
 import { createVisibilityChanger } from './visibility';
@@ -16,7 +16,7 @@ import { createVisibilityChanger } from './visibility';
 const endpointOf = (endpoint: string | undefined) => (endpoint === undefined ? {} : { endpoint });
 
 /** The real side effects, built once per execution environment and reused by every invocation. */
-export const createDependencies = (config: ConsumerConfig): HandlerDependencies => {
+export const sideEffects = (config: ConsumerConfig = readConfig()): HandlerDependencies => {
   // Captured before the document client wraps it: the wrapper shares the client's middleware stack.
   const dynamo = captureAwsClient(new DynamoDBClient(endpointOf(config.dynamoEndpoint)));
   const documents = DynamoDBDocumentClient.from(dynamo, {
@@ -27,12 +27,12 @@ export const createDependencies = (config: ConsumerConfig): HandlerDependencies 
   return {
     stores: storeDirectory(storesTable(documents, config.storesTable)),
     backoff: config.backoff,
-    store: ordersTable(documents, config.ordersTable),
+    orders: ordersTable(documents, config.ordersTable),
     visibility: createVisibilityChanger(sqs, config.sqsEndpoint),
     clock: () => new Date(),
     logger: createLogger(SERVICE_NAME, { verbatimKeys: RECORD_LOG_VERBATIM_KEYS }),
     metrics: new Metrics({ namespace: config.metricsNamespace, serviceName: SERVICE_NAME }),
-    inSpan,
+    tracer: inSpan,
     ...(config.chaosFaults ? { faults: chaosFaults } : {}),
     ...(config.chaosCrashRate > 0 ? { crashAfterBatch: crashAfterBatch(config.chaosCrashRate) } : {}),
   };

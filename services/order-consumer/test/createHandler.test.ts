@@ -3,17 +3,19 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import type { OrdersTable, ProcessResult } from '@order-pipeline/common/orders-table';
 import {
   anOrder,
+  captureOutput,
+  emfDocuments,
   lambdaContext,
+  metricTotal,
   orderRecord,
   orderRecordAttributes,
   sqsEvent,
   sqsRecord,
 } from '@order-pipeline/common/testing';
-import { createHandler, type HandlerDependencies } from '../src/batchHandler';
+import { createHandler, type HandlerDependencies } from '../src/createHandler';
 import { crashAfterBatch } from '../src/faults';
 import { OUTCOME_METRIC, type RecordDependencies } from '../src/processRecord';
 import { fakeDependencies, storedOrder } from './helpers/fakes';
-import { captureOutput, emfDocuments, metricTotal } from './helpers/output';
 
 const NAMESPACE = 'OrderPipelineTest';
 
@@ -37,7 +39,7 @@ const throttled = () =>
 describe('the processOrders handler', () => {
   it('reports every record failed when a chaos crash hits after the batch, though the orders were stored', async () => {
     captureOutput();
-    const { handler, store } = handlerWith({}, { crashAfterBatch: crashAfterBatch(1) });
+    const { handler, orders } = handlerWith({}, { crashAfterBatch: crashAfterBatch(1) });
     const records = [orderRecord(anOrder()), orderRecord(anOrder())];
 
     const response = await handler(sqsEvent(records), lambdaContext());
@@ -45,7 +47,7 @@ describe('the processOrders handler', () => {
     expect(response).toEqual({
       batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })),
     });
-    expect(store.items.size).toBe(2);
+    expect(orders.items.size).toBe(2);
   });
 
   it('does not crash when the chaos draw misses', async () => {
@@ -59,11 +61,11 @@ describe('the processOrders handler', () => {
 
   it('reports exactly the failed message ids, in a batch of good, duplicate, poison and transient records', async () => {
     captureOutput();
-    const { handler, store } = handlerWith();
+    const { handler, orders } = handlerWith();
     const stored = anOrder();
-    store.seed(storedOrder(stored));
+    orders.seed(storedOrder(stored));
     const slowed = anOrder();
-    store.failures.set(slowed.orderId, throttled());
+    orders.failures.set(slowed.orderId, throttled());
     const good = orderRecord(anOrder());
     const duplicate = orderRecord(stored);
     const poison = poisonRecord();
@@ -109,7 +111,7 @@ describe('the processOrders handler', () => {
   it('processes the records of a batch concurrently: every write starts before any finishes', async () => {
     captureOutput();
     const events: string[] = [];
-    const store: Pick<OrdersTable, 'putProcessed'> = {
+    const table: Pick<OrdersTable, 'putProcessed'> = {
       async putProcessed(item): Promise<ProcessResult> {
         events.push(`start ${item.orderId}`);
         // Yield to the event loop: a sequential consumer would finish this write before starting the next.
@@ -118,7 +120,7 @@ describe('the processOrders handler', () => {
         return 'created';
       },
     };
-    const { handler } = handlerWith({ store });
+    const { handler } = handlerWith({ orders: table });
     const orders = [anOrder(), anOrder(), anOrder(), anOrder()];
 
     const response = await handler(sqsEvent(orders.map((order) => orderRecord(order))), lambdaContext());
@@ -131,10 +133,10 @@ describe('the processOrders handler', () => {
   it('fails the whole batch, losing no record, when the invocation is about to time out', async () => {
     captureOutput();
     // A write that never answers keeps the batch in flight until middy's timeout guard fires.
-    const store: Pick<OrdersTable, 'putProcessed'> = {
+    const orders: Pick<OrdersTable, 'putProcessed'> = {
       putProcessed: () => new Promise<ProcessResult>(() => undefined),
     };
-    const { handler } = handlerWith({ store });
+    const { handler } = handlerWith({ orders });
     const records = [orderRecord(anOrder()), orderRecord(anOrder())];
 
     const response = await handler(sqsEvent(records), lambdaContext('processOrders', 50));
@@ -160,9 +162,9 @@ describe('the processOrders handler', () => {
 
   it('flushes the outcome counts as one EMF document per invocation', async () => {
     const output = captureOutput();
-    const { handler, store } = handlerWith();
+    const { handler, orders } = handlerWith();
     const slowed = anOrder();
-    store.failures.set(slowed.orderId, throttled());
+    orders.failures.set(slowed.orderId, throttled());
     const order = anOrder();
 
     await handler(
