@@ -152,7 +152,7 @@ describe('a command group', () => {
     expect(groupUsageOf(group)).toContain('Usage: pnpm things <command> [options]');
     expect(groupUsageOf(group)).toContain('  add <id>  adds one\n  list      lists them');
     expect(groupUsageOf(group)).toContain(
-      "Run `pnpm things <command> --help` for a command's options. Exit codes: 0 done.",
+      "Exit codes: 0 done.\nRun `pnpm things <command> --help` for a command's options.",
     );
     expect(groupUsageOf(group, 'add')).toMatch(/^Usage: pnpm things add <id> \[--help\]\n\nAdds a thing\./);
   });

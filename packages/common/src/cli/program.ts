@@ -238,7 +238,8 @@ export const groupUsageOf = <C extends string>(group: CommandGroup<C>, command?:
     'Options:',
     ...optionLines(group.options),
     '',
-    `Run \`${group.name} <command> --help\` for a command's options.${group.notes ? ` ${group.notes}` : ''}`,
+    ...(group.notes ? [group.notes] : []),
+    `Run \`${group.name} <command> --help\` for a command's options.`,
   ].join('\n');
 };
 
