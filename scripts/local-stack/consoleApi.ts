@@ -146,10 +146,12 @@ export const createConsoleApi = (deps: ConsoleApiDeps): ConsoleApi => {
       ) as unknown[];
     },
 
-    showDeadLetter: (messageId) => dlq(['show', messageId]),
+    // A selected id is always a value, never an option: `--` ends show's options, and `--message-id=`
+    // binds the id to its flag (an id such as `--unmask` or `--all-retries-exhausted` is looked up).
+    showDeadLetter: (messageId) => dlq(['show', '--', messageId]),
 
     redrive: ({ messageIds, dryRun }) =>
-      dlq(['redrive', ...messageIds.flatMap((id) => ['--message-id', id]), ...(dryRun ? ['--dry-run'] : [])]),
+      dlq(['redrive', ...messageIds.map((id) => `--message-id=${id}`), ...(dryRun ? ['--dry-run'] : [])]),
 
     async order(storeId, orderId) {
       const info = deps.info();
