@@ -306,4 +306,11 @@ describe('the console API, against the embedded SQS and DynamoDB', () => {
     expect(answer.status).toBe(404);
     expect(answer.json().traces).toEqual([]);
   });
+
+  it('answers 404, not a failure of the orders table, for an order id no order can have (5,000 characters)', async () => {
+    const answer = await get(`/api/orders/7/${'a'.repeat(5000)}`);
+
+    expect(answer.status).toBe(404);
+    expect(answer.json().order).toBeUndefined();
+  });
 });
