@@ -86,7 +86,7 @@ const BAD_IDEMPOTENCY_KEY: Code = [
 ];
 const BODY_400: readonly Code[] = [
   [E.invalidEncoding, 'the body is not valid UTF-8'],
-  [E.invalidJson, 'the body is not JSON, or nests too deeply to be an order'],
+  [E.invalidJson, 'the body is not JSON'],
   [E.duplicateKey, 'a key occurs twice in one object (`issues` names its path)'],
 ];
 const POST_403: readonly Code[] = [
