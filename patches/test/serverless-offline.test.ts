@@ -299,5 +299,13 @@ describe('serverless-offline 14.8.2, patched', () => {
     it("passes the client's Content-Type on as given", async () => {
       expect(await echoedContentType({ 'content-type': 'text/plain' })).toBe('text/plain');
     });
+
+    it("answers a Range request with the function's whole body, without Accept-Ranges", async () => {
+      const response = await fetch(`${base}/open`, { headers: { range: 'bytes=0-0' } });
+
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('hi');
+      expect(response.headers.get('accept-ranges')).toBeNull();
+    });
   });
 });

@@ -4,7 +4,7 @@
 // table's one module. Nothing here is a second copy of their rules.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { maskPersonalData } from '@order-pipeline/common';
+import { maskPersonalData, ORDER_ID_PATTERN } from '@order-pipeline/common';
 import { ordersTable, type StoredOrder } from '@order-pipeline/common/orders-table';
 import { LOCAL_CREDENTIALS, type StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { connect } from '../../services/dlq-handler/src/cli/clients';
@@ -146,16 +146,22 @@ export const createConsoleApi = (deps: ConsoleApiDeps): ConsoleApi => {
       ) as unknown[];
     },
 
-    showDeadLetter: (messageId) => dlq(['show', messageId]),
+    // A selected id is always a value, never an option: `--` ends show's options, and `--message-id=`
+    // binds the id to its flag (an id such as `--unmask` or `--all-retries-exhausted` is looked up).
+    showDeadLetter: (messageId) => dlq(['show', '--', messageId]),
 
     redrive: ({ messageIds, dryRun }) =>
-      dlq(['redrive', ...messageIds.flatMap((id) => ['--message-id', id]), ...(dryRun ? ['--dry-run'] : [])]),
+      dlq(['redrive', ...messageIds.map((id) => `--message-id=${id}`), ...(dryRun ? ['--dry-run'] : [])]),
 
     async order(storeId, orderId) {
       const info = deps.info();
-      const stored = await withDocuments((client) =>
-        ordersTable(client, info.tables.OrdersTable ?? '').get({ storeId, orderId }),
-      );
+      // Only an id of the order contract's shape can be stored (DynamoDB refuses a key over 1 KiB
+      // outright); any other is looked up in the traces alone.
+      const stored = ORDER_ID_PATTERN.test(orderId)
+        ? await withDocuments((client) =>
+            ordersTable(client, info.tables.OrdersTable ?? '').get({ storeId, orderId }),
+          )
+        : undefined;
       const nodes = toNodes(await readDocuments(info.tracesFile).catch(() => []));
       // The stored order names its trace; every segment annotated with the order id counts too (a
       // redriven message continues the producer's trace, a legacy one may have started its own),

@@ -28,7 +28,8 @@ export const produceCommand: Program<typeof OPTIONS> = {
   description: `Sends store traffic to the running local stack (pnpm start): N orders spread over stores 1..K, a
 SHARE (0..1) of them poison messages sent straight to the orders queue without the store_id
 attribute, as a misbehaving producer would. Good orders go through the API (default) or straight
-to SQS with every attribute and a trace header.`,
+to SQS with every attribute and a trace header. A request answered 503 or 504 (or dropped) is sent
+again with the same body, up to 3 times: each order carries its orderId, so a retry is a replay.`,
   options: OPTIONS,
   notes: 'Exit codes: 0 every message sent, 1 a send failed (or no stack is running), 2 usage.',
   run: ({ values }, output) => produceTraffic(values, output),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { buildOrderAttributes, type Order } from '@order-pipeline/common';
 import { formatTraceHeader, newSegmentId, newTraceId } from '@order-pipeline/common/tracing';
@@ -12,6 +13,8 @@ export interface ProduceTarget {
   queueUrl: string;
   sqs: SQSClient;
   fetch?: typeof fetch;
+  /** Wait before the n-th retry of a 503/504: n times this (1000 ms), or the 503's Retry-After. */
+  retryDelayMs?: number;
 }
 
 export interface SentMessage {
@@ -23,13 +26,50 @@ export interface SentMessage {
   traceId?: string;
 }
 
-const sendToApi = async (order: Order, target: ProduceTarget): Promise<SentMessage> => {
+/** A 503 or 504 (or a dropped connection) may hide an order that was queued, or recorded but not sent. */
+const RETRIED_STATUSES = new Set([503, 504]);
+const ATTEMPTS = 3;
+
+/**
+ * POSTs `body`, sending it again, unchanged, after a 503, a 504 or a network error (at most ATTEMPTS
+ * times): every order carries its orderId, so the API answers a retry as a replay, or sends an order
+ * whose first request timed out after recording it (README, "Retrying safely"); never a second order.
+ */
+const postRetryingSafely = async (
+  target: ProduceTarget,
+  path: string,
+  apiKey: string,
+  body: string,
+): Promise<Response> => {
   const http = target.fetch ?? fetch;
-  const response = await http(`${target.apiBaseUrl}/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKeyOf(order.storeId) },
-    body: JSON.stringify(order),
-  });
+  const delay = target.retryDelayMs ?? 1000;
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await http(`${target.apiBaseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        body,
+      });
+    } catch (error) {
+      if (attempt === ATTEMPTS) throw error;
+      await sleep(delay * attempt);
+      continue;
+    }
+    if (!RETRIED_STATUSES.has(response.status) || attempt === ATTEMPTS) return response;
+    await response.body?.cancel();
+    const retryAfterSeconds = Number(response.headers.get('retry-after'));
+    await sleep(delay > 0 && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : delay * attempt);
+  }
+};
+
+const sendToApi = async (order: Order, target: ProduceTarget): Promise<SentMessage> => {
+  const response = await postRetryingSafely(
+    target,
+    '/orders',
+    target.apiKeyOf(order.storeId),
+    JSON.stringify(order),
+  );
   const body = (await response.json().catch(() => ({}))) as {
     traceId?: string;
     error?: { message?: string };
@@ -53,13 +93,13 @@ interface BatchAnswer {
 
 /** Sends orders in one POST /orders/batch; each order's outcome is its entry in `results`. */
 const sendBatchToApi = async (orders: readonly Order[], target: ProduceTarget): Promise<SentMessage[]> => {
-  const http = target.fetch ?? fetch;
-  const response = await http(`${target.apiBaseUrl}/orders/batch`, {
-    method: 'POST',
+  const response = await postRetryingSafely(
+    target,
+    '/orders/batch',
     // A key sends its own store's orders only: requestsOf puts one store's orders in a batch.
-    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKeyOf(orders[0]?.storeId ?? 0) },
-    body: JSON.stringify({ orders }),
-  });
+    target.apiKeyOf(orders[0]?.storeId ?? 0),
+    JSON.stringify({ orders }),
+  );
   const body = (await response.json().catch(() => ({}))) as BatchAnswer;
   const byIndex = new Map((body.results ?? []).map((result) => [result.index, result]));
   return orders.map((order, index) => {

@@ -196,6 +196,16 @@ describe('the console API, against the embedded SQS and DynamoDB', () => {
     expect(answer.json().exitCode).toBe(0);
   });
 
+  it('takes a selected message id that looks like an option as an id, never as an option of pnpm dlq', async () => {
+    const shown = await get('/api/dead-letters/--unmask');
+    const redriven = await redrive(['--all-retries-exhausted', '--unmask'], true);
+
+    expect(outputOf(shown)).toContain('no dead letter with message id --unmask');
+    expect(outputOf(redriven)).toContain('failed    --all-retries-exhausted: no such dead letter');
+    expect(outputOf(redriven)).toContain('would redrive 0, refused 0, failed 2');
+    expect((await deadLetters.get('dl-dry'))?.status).toBe('ARCHIVED');
+  });
+
   it('shows each queue with the age of its oldest message, and services and their restarts as pnpm status does', async () => {
     const answer = await get('/api/pipeline');
     const view = answer.json() as unknown as {
@@ -295,5 +305,12 @@ describe('the console API, against the embedded SQS and DynamoDB', () => {
 
     expect(answer.status).toBe(404);
     expect(answer.json().traces).toEqual([]);
+  });
+
+  it('answers 404, not a failure of the orders table, for an order id no order can have (5,000 characters)', async () => {
+    const answer = await get(`/api/orders/7/${'a'.repeat(5000)}`);
+
+    expect(answer.status).toBe(404);
+    expect(answer.json().order).toBeUndefined();
   });
 });

@@ -104,3 +104,59 @@ describe('produce() with batchSize', () => {
     expect(progress).toHaveLength(5);
   });
 });
+
+describe('produce() when the API times out or is unavailable', () => {
+  /** Answers each request with the next status of `statuses` (then 202), counting the requests. */
+  const flakyApi = (statuses: number[]) => {
+    const bodies: string[] = [];
+    const http = (async (_url: string, init?: RequestInit) => {
+      bodies.push(String(init?.body));
+      const status = statuses.shift() ?? 202;
+      if (status !== 202) return new Response('', { status });
+      const parsed = JSON.parse(String(init?.body)) as { orders?: { orderId: string }[] };
+      const results = (parsed.orders ?? []).map(({ orderId }, index) => ({
+        index,
+        status: 'accepted',
+        orderId,
+        messageId: `m-${orderId}`,
+      }));
+      return new Response(JSON.stringify({ traceId: '1-abc', results }), { status });
+    }) as typeof fetch;
+    return { bodies, http };
+  };
+
+  it.each([
+    ['one order', undefined],
+    ['a batch', 10],
+  ])(
+    'sends %s again, with the same body, after a 504 and a 503 (a retry is a replay), and reports it sent',
+    async (_name, batchSize) => {
+      const plan = planTraffic(1, 1, 0, 'run5');
+      const api = flakyApi([504, 503]);
+
+      const results = await produce(
+        plan,
+        { route: 'api', concurrency: 1, ...(batchSize === undefined ? {} : { batchSize }) },
+        { ...targetWith(api.http), retryDelayMs: 0 },
+      );
+
+      expect(api.bodies).toHaveLength(3);
+      expect(new Set(api.bodies).size).toBe(1);
+      expect(results).toEqual([expect.objectContaining({ ok: true, status: 202 })]);
+    },
+  );
+
+  it('gives up after three attempts and reports the last status', async () => {
+    const plan = planTraffic(1, 1, 0, 'run6');
+    const api = flakyApi([504, 504, 504, 504]);
+
+    const results = await produce(
+      plan,
+      { route: 'api', concurrency: 1 },
+      { ...targetWith(api.http), retryDelayMs: 0 },
+    );
+
+    expect(api.bodies).toHaveLength(3);
+    expect(results).toEqual([expect.objectContaining({ ok: false, status: 504, error: 'HTTP 504' })]);
+  });
+});

@@ -61,7 +61,7 @@ const isJsonContentType = (value: string | undefined): boolean => {
 
 /**
  * The request's JSON body, refused with 415 (not JSON), 413 (over `maxBytes`) or 400 (not UTF-8,
- * unparseable, a key twice in one object), in that order, so that an oversized body is never parsed. The
+ * unparseable or nested too deeply to check, a key twice in one object), in that order, so that an oversized body is never parsed. The
  * body comes base64-encoded (`isBase64Encoded`) when API Gateway treats JSON as binary
  * (serverless.yml, binaryMediaTypes): then the bytes are the client's own, and invalid UTF-8 is seen.
  */
@@ -92,7 +92,15 @@ export const readJsonBody = (event: ApiEvent, maxBytes: number): unknown => {
   } catch {
     throw new RequestError(400, ERROR_CODE.invalidJson, 'request body is not valid JSON');
   }
-  const duplicate = firstDuplicateKey(text);
+  let duplicate: string | undefined;
+  try {
+    duplicate = firstDuplicateKey(text);
+  } catch (error) {
+    // The duplicate-key visitor recurses once per level: JSON.parse reads `[[[...]]]` 20,000 deep within
+    // the size limit, the visitor overflows the stack. No order nests that deep; refused, not a 500.
+    if (!(error instanceof RangeError)) throw error;
+    throw new RequestError(400, ERROR_CODE.invalidJson, 'request body nests too deeply to be an order');
+  }
   if (duplicate !== undefined) {
     throw new RequestError(400, ERROR_CODE.duplicateKey, 'request body has a key twice in one object', [
       { path: duplicate, message: 'must occur once in its object' },

@@ -215,6 +215,12 @@ describe('createOrder()', () => {
       ],
       ['a key twice in one object', { body: duplicateKeyBody() }, 400, 'duplicate-key'],
       [
+        'JSON nested deeper than the duplicate-key check can follow (under the size limit)',
+        { body: `${'['.repeat(20_000)}${']'.repeat(20_000)}` },
+        400,
+        'invalid-json',
+      ],
+      [
         'a name made of zero-width spaces',
         { body: orderRequest({ customer: { ...orderRequest().customer, name: '\u200b\u200b' } }) },
         400,
