@@ -108,7 +108,13 @@ export const createOrder = (event: ApiEvent, deps: CreateOrderDeps): Promise<Htt
           ...context,
           messageId: admission.messageId,
         });
-        const replayed: OrderAccepted = { ...context, messageId: admission.messageId };
+        // The trace that follows the queued message is the first request's; this request's own
+        // trace (in the log line above and X-Amzn-Trace-Id) only records the replay.
+        const replayed: OrderAccepted = {
+          ...context,
+          traceId: admission.traceId ?? context.traceId,
+          messageId: admission.messageId,
+        };
         return jsonResponse(202, replayed, { ...headers, [REPLAYED_HEADER]: 'true' });
       }
       case 'send':

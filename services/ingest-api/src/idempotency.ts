@@ -26,8 +26,11 @@ export type IdempotencyTable = Pick<OrdersTable, 'recordAccepted' | 'completeAcc
 export type Admission =
   /** Recorded now, or recorded earlier and never confirmed by SQS: send it. */
   | { kind: 'send' }
-  /** The same order was sent before: answer with its messageId, send nothing. */
-  | { kind: 'replayed'; messageId: string }
+  /**
+   * The same order was sent before: answer with its messageId and the trace that follows that
+   * message (not the replay's own), send nothing.
+   */
+  | { kind: 'replayed'; messageId: string; traceId: string | undefined }
   /** Another order holds this `(storeId, orderId)`: refuse, send nothing. */
   | { kind: 'conflict'; stored: StoredOrder }
   /** The table failed: nothing was recorded or sent. */
@@ -56,8 +59,8 @@ export const admitOrder = async (
     });
     if (result.outcome === 'recorded') return { kind: 'send' };
     if (result.outcome === 'conflict') return { kind: 'conflict', stored: result.stored };
-    const { messageId } = result.stored;
-    return messageId === undefined ? { kind: 'send' } : { kind: 'replayed', messageId };
+    const { messageId, traceId } = result.stored;
+    return messageId === undefined ? { kind: 'send' } : { kind: 'replayed', messageId, traceId };
   } catch (error) {
     return { kind: 'unavailable', error };
   }

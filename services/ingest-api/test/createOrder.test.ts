@@ -5,6 +5,7 @@ import {
   FAKE_TRACE_ID,
   FakeOrdersTable,
   FIXED_NOW,
+  fakeTracer,
   TRACE_HEADER,
 } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
@@ -334,6 +335,22 @@ describe('createOrder()', () => {
       expect(parseBody<OrderAccepted>(replay).messageId).toBe(parseBody<OrderAccepted>(first).messageId);
       expect(parseBody<OrderAccepted>(replay).orderId).toBe(order.orderId);
       expect(sent).toHaveLength(1);
+    });
+
+    it("answers a replay with the first request's traceId: the trace that follows the queued message", async () => {
+      const { deps } = setup();
+      const order = anOrder();
+      const replayTrace = '1-6b0e0b2a-0123456789abcdef01234567';
+
+      const first = await createOrder(restApiEvent({ body: order }), deps);
+      const replay = await createOrder(restApiEvent({ body: order }), {
+        ...deps,
+        tracer: fakeTracer(replayTrace).tracer,
+      });
+
+      expect(parseBody<OrderAccepted>(first).traceId).toBe(FAKE_TRACE_ID);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(parseBody<OrderAccepted>(replay).traceId).toBe(FAKE_TRACE_ID);
     });
 
     it('answers 409 order-conflict for other content under a used orderId, and sends nothing', async () => {
