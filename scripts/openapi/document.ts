@@ -32,6 +32,9 @@ const errorResponse = (status: number, response: ErrorResponse) => {
       ...(status !== 500 && codes.some((code) => /^[a-z]/.test(code))
         ? { [CORRELATION_HEADER]: header('CorrelationId') }
         : {}),
+      ...(codes.some((code) => /^[A-Z]/.test(code))
+        ? { 'x-amzn-ErrorType': header('GatewayErrorType') }
+        : {}),
       ...(response.retryAfter ? { 'Retry-After': header('RetryAfter') } : {}),
     },
     content: { 'application/json': { schema, ...(response.examples ? { examples } : {}) } },
@@ -146,6 +149,11 @@ export const buildDocument = () => ({
     headers: {
       CorrelationId: {
         description: "The request's correlation id (given or generated).",
+        schema: { type: 'string' },
+      },
+      GatewayErrorType: {
+        description:
+          "On API Gateway's own refusals (UPPER_SNAKE_CASE codes) only: the refusal's exception name, e.g. `AccessDeniedException`, `MissingAuthenticationTokenException`, `AuthorizerConfigurationException`.",
         schema: { type: 'string' },
       },
       IdempotentReplayed: {

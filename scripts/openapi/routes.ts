@@ -58,7 +58,10 @@ const GATEWAY_429: readonly Code[] = [
   ['QUOTA_EXCEEDED', "the key's usage plan quota for the period was spent"],
 ];
 const GATEWAY_500: readonly Code[] = [
-  ['AUTHORIZER_FAILURE', 'the store authorizer could not read the stores registry'],
+  [
+    'AUTHORIZER_CONFIGURATION_ERROR',
+    'the store authorizer failed, e.g. it could not read the stores registry (`x-amzn-ErrorType: AuthorizerConfigurationException`; the message is null)',
+  ],
 ];
 const GATEWAY_504: readonly Code[] = [
   [
@@ -80,7 +83,7 @@ const BAD_IDEMPOTENCY_KEY: Code = [
 ];
 const BODY_400: readonly Code[] = [
   [E.invalidEncoding, 'the body is not valid UTF-8'],
-  [E.invalidJson, 'the body is not JSON'],
+  [E.invalidJson, 'the body is not JSON, or nests too deeply to be an order'],
   [E.duplicateKey, 'a key occurs twice in one object (`issues` names its path)'],
 ];
 const POST_403: readonly Code[] = [

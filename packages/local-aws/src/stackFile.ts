@@ -98,7 +98,8 @@ export const defaultStackFile = (env: Readonly<Record<string, string | undefined
 };
 
 export const writeStackInfo = (info: StackInfo, file = stackFile(info.stateDir)): Promise<void> =>
-  writeFileAtomic(file, `${JSON.stringify(info, null, 2)}\n`);
+  // Owner only: it holds every local store's API key and the console's token.
+  writeFileAtomic(file, `${JSON.stringify(info, null, 2)}\n`, 0o600);
 
 /** Reads the running stack's facts (see defaultStackFile for where). */
 export const readStackInfo = async (file = defaultStackFile()): Promise<StackInfo> => {

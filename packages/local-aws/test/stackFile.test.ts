@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -7,7 +7,9 @@ import {
   queueOf,
   readStackInfo,
   StackFileError,
+  type StackInfo,
   storeKeyOf,
+  writeStackInfo,
 } from '../src/stackFile';
 
 const fileWith = async (content: string) => {
@@ -55,6 +57,18 @@ describe('readStackInfo()', () => {
 
     expect(queueOf(stack, 'OrdersQueue')).toEqual(queue);
     expect(() => queueOf(stack, 'OtherQueue')).toThrow('the local stack has no queue OtherQueue');
+  });
+});
+
+describe('writeStackInfo()', () => {
+  it('writes a file only its owner can read: it holds the local API keys and the console token', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'stack-file-')), 'stack.json');
+    const info = { stage: 'local', queues: {}, tables: {} } as unknown as StackInfo;
+
+    await writeStackInfo(info, file);
+
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(info);
   });
 });
 
