@@ -182,11 +182,13 @@ describe('serverless-offline-sqs poller', () => {
     for (const body of messageBodies) await sqs.sendMessage(queue.url, body);
   };
 
+  const reportBatchItemFailures = { functionResponseType: 'ReportBatchItemFailures' } as const;
+
   /** Sends 'a' and 'b' to a new queue, lets the handler answer one batch, and tells which of its records are still queued. */
   const stillQueuedAfterOneBatch = async (
     queueName: string,
-    event: SQS.SqsEventDefinition,
     respond: Respond,
+    event: SQS.SqsEventDefinition = reportBatchItemFailures,
   ): Promise<boolean[]> => {
     const queue = await sqs.createQueue(queueName);
     await sendAll(queue, ['a', 'b']);
@@ -200,8 +202,6 @@ describe('serverless-offline-sqs poller', () => {
   };
 
   describe('with ReportBatchItemFailures', () => {
-    const reportBatchItemFailures = { functionResponseType: 'ReportBatchItemFailures' } as const;
-
     it('deletes the records the handler did not report as failed and leaves the failed one on the queue', async () => {
       // Prepare
       const queue = await sqs.createQueue('partial-batch');
@@ -245,11 +245,9 @@ describe('serverless-offline-sqs poller', () => {
       'fails the whole batch when the response has $flaw',
       async ({ batchItemFailures }) => {
         // Act
-        const stillQueued = await stillQueuedAfterOneBatch(
-          uniqueName('invalid-response'),
-          reportBatchItemFailures,
-          (event) => ({ batchItemFailures: batchItemFailures(event) }),
-        );
+        const stillQueued = await stillQueuedAfterOneBatch(uniqueName('invalid-response'), (event) => ({
+          batchItemFailures: batchItemFailures(event),
+        }));
 
         // Assess
         expect(stillQueued).toEqual([true, true]);
@@ -268,11 +266,7 @@ describe('serverless-offline-sqs poller', () => {
       'deletes the whole batch when the handler returns $response',
       async ({ value }) => {
         // Act
-        const stillQueued = await stillQueuedAfterOneBatch(
-          uniqueName('successful-response'),
-          reportBatchItemFailures,
-          () => value,
-        );
+        const stillQueued = await stillQueuedAfterOneBatch(uniqueName('successful-response'), () => value);
 
         // Assess
         expect(stillQueued).toEqual([false, false]);
@@ -281,7 +275,7 @@ describe('serverless-offline-sqs poller', () => {
 
     it('deletes nothing when the handler throws', async () => {
       // Act
-      const stillQueued = await stillQueuedAfterOneBatch('handler-throws', reportBatchItemFailures, () => {
+      const stillQueued = await stillQueuedAfterOneBatch('handler-throws', () => {
         throw new Error('handler failed');
       });
 
@@ -292,9 +286,11 @@ describe('serverless-offline-sqs poller', () => {
 
   it('deletes the whole batch when the event does not use ReportBatchItemFailures, as Lambda ignores the response', async () => {
     // Act
-    const stillQueued = await stillQueuedAfterOneBatch('no-function-response-type', {}, (event) => ({
-      batchItemFailures: [{ itemIdentifier: recordWithBody(event, 'a').messageId }],
-    }));
+    const stillQueued = await stillQueuedAfterOneBatch(
+      'no-function-response-type',
+      (event) => ({ batchItemFailures: [{ itemIdentifier: recordWithBody(event, 'a').messageId }] }),
+      {},
+    );
 
     // Assess
     expect(stillQueued).toEqual([false, false]);
