@@ -32,6 +32,11 @@ export class FakeOrdersTable implements OrdersTable {
     if (this.failures.has(argument.orderId)) throw this.failures.get(argument.orderId);
   }
 
+  /** Stores an item as DynamoDB would: without its undefined attributes. */
+  private write(item: StoredOrder): void {
+    this.items.set(keyOf(item), withoutUndefined(item));
+  }
+
   /** Stores an item as it is, for a test's starting state. */
   seed(item: StoredOrder): void {
     this.items.set(keyOf(item), item);
@@ -62,10 +67,7 @@ export class FakeOrdersTable implements OrdersTable {
       (stored.status === ORDER_STATUS.deadLettered && stored.fingerprint === undefined)
     ) {
       const { at, ...rest } = accepted;
-      this.items.set(
-        keyOf(accepted),
-        withoutUndefined({ ...rest, status: ORDER_STATUS.accepted, acceptedAt: at, updatedAt: at }),
-      );
+      this.write({ ...rest, status: ORDER_STATUS.accepted, acceptedAt: at, updatedAt: at });
       return { outcome: 'recorded' };
     }
     return stored.fingerprint === accepted.fingerprint
@@ -109,10 +111,7 @@ export class FakeOrdersTable implements OrdersTable {
       (stored.status !== ORDER_STATUS.processed && stored.fingerprint === processed.fingerprint);
     if (!replaceable) return stored.fingerprint === processed.fingerprint ? 'duplicate' : 'conflict';
     const { at, ...rest } = processed;
-    this.items.set(
-      keyOf(processed),
-      withoutUndefined({ ...rest, status: ORDER_STATUS.processed, processedAt: at, updatedAt: at }),
-    );
+    this.write({ ...rest, status: ORDER_STATUS.processed, processedAt: at, updatedAt: at });
     return 'created';
   }
 
@@ -127,17 +126,14 @@ export class FakeOrdersTable implements OrdersTable {
           (stored.fingerprint === undefined || stored.fingerprint === marked.fingerprint));
     if (!markable) return 'unchanged';
     const { classification, reason, at, ...rest } = marked;
-    this.items.set(
-      keyOf(marked),
-      withoutUndefined({
-        ...stored,
-        ...withoutUndefined(rest),
-        status: ORDER_STATUS.deadLettered,
-        deadLetterClass: classification,
-        deadLetterReason: reason,
-        updatedAt: at,
-      }),
-    );
+    this.write({
+      ...stored,
+      ...withoutUndefined(rest),
+      status: ORDER_STATUS.deadLettered,
+      deadLetterClass: classification,
+      deadLetterReason: reason,
+      updatedAt: at,
+    });
     return 'changed';
   }
 }
