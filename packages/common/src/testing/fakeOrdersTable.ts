@@ -26,10 +26,12 @@ export class FakeOrdersTable implements OrdersTable {
   /** Thrown by every call for these orderIds. */
   readonly failures = new Map<string, unknown>();
 
-  private enter(method: keyof OrdersTable, argument: OrderKey): void {
+  /** Records a call, throws the error scheduled for it if any, and answers the item the call is about. */
+  private enter(method: keyof OrdersTable, argument: OrderKey): StoredOrder | undefined {
     this.calls.push({ method, argument });
     if (this.failNext.length > 0) throw this.failNext.shift();
     if (this.failures.has(argument.orderId)) throw this.failures.get(argument.orderId);
+    return this.item(argument);
   }
 
   /** Stores an item as DynamoDB would: without its undefined attributes. */
@@ -55,13 +57,11 @@ export class FakeOrdersTable implements OrdersTable {
   }
 
   async get(key: OrderKey) {
-    this.enter('get', key);
-    return this.items.get(keyOf(key));
+    return this.enter('get', key);
   }
 
   async recordAccepted(accepted: Parameters<OrdersTable['recordAccepted']>[0]): Promise<AcceptResult> {
-    this.enter('recordAccepted', accepted);
-    const stored = this.item(accepted);
+    const stored = this.enter('recordAccepted', accepted);
     if (
       stored === undefined ||
       (stored.status === ORDER_STATUS.deadLettered && stored.fingerprint === undefined)
@@ -81,16 +81,14 @@ export class FakeOrdersTable implements OrdersTable {
     messageId: string,
     at: string,
   ): Promise<ChangeResult> {
-    this.enter('completeAccepted', key);
-    const stored = this.item(key);
+    const stored = this.enter('completeAccepted', key);
     if (stored?.status !== ORDER_STATUS.accepted || stored.fingerprint !== fingerprint) return 'unchanged';
     this.items.set(keyOf(key), { ...stored, messageId, updatedAt: at });
     return 'changed';
   }
 
   async releaseAccepted(key: OrderKey, fingerprint: string): Promise<ChangeResult> {
-    this.enter('releaseAccepted', key);
-    const stored = this.item(key);
+    const stored = this.enter('releaseAccepted', key);
     if (
       stored?.status !== ORDER_STATUS.accepted ||
       stored.fingerprint !== fingerprint ||
@@ -103,8 +101,7 @@ export class FakeOrdersTable implements OrdersTable {
   }
 
   async putProcessed(processed: Parameters<OrdersTable['putProcessed']>[0]): Promise<ProcessResult> {
-    this.enter('putProcessed', processed);
-    const stored = this.item(processed);
+    const stored = this.enter('putProcessed', processed);
     const replaceable =
       stored === undefined ||
       (stored.status === ORDER_STATUS.deadLettered && stored.fingerprint === undefined) ||
@@ -116,8 +113,7 @@ export class FakeOrdersTable implements OrdersTable {
   }
 
   async markDeadLettered(marked: Parameters<OrdersTable['markDeadLettered']>[0]): Promise<ChangeResult> {
-    this.enter('markDeadLettered', marked);
-    const stored = this.item(marked);
+    const stored = this.enter('markDeadLettered', marked);
     const markable =
       stored === undefined ||
       (marked.fingerprint === undefined
