@@ -182,9 +182,26 @@ describe('serverless-offline-sqs poller', () => {
     for (const body of messageBodies) await sqs.sendMessage(queue.url, body);
   };
 
-  describe('with ReportBatchItemFailures', () => {
-    const reportBatchItemFailures = { functionResponseType: 'ReportBatchItemFailures' } as const;
+  const reportBatchItemFailures = { functionResponseType: 'ReportBatchItemFailures' } as const;
 
+  /** Sends 'a' and 'b' to a new queue, lets the handler answer one batch, and tells which of its records are still queued. */
+  const stillQueuedAfterOneBatch = async (
+    queueName: string,
+    respond: Respond,
+    event: SQS.SqsEventDefinition = reportBatchItemFailures,
+  ): Promise<boolean[]> => {
+    const queue = await sqs.createQueue(queueName);
+    await sendAll(queue, ['a', 'b']);
+    const { poller, handled } = await pollQueue(queue, event, { respond });
+    const handledEvent = await handled(1);
+    await poller.stop();
+    return sqs.stillQueued(
+      queue.url,
+      handledEvent.Records.map(({ receiptHandle }) => receiptHandle),
+    );
+  };
+
+  describe('with ReportBatchItemFailures', () => {
     it('deletes the records the handler did not report as failed and leaves the failed one on the queue', async () => {
       // Prepare
       const queue = await sqs.createQueue('partial-batch');
@@ -227,22 +244,12 @@ describe('serverless-offline-sqs poller', () => {
     it.each(invalidResponses)(
       'fails the whole batch when the response has $flaw',
       async ({ batchItemFailures }) => {
-        // Prepare
-        const queue = await sqs.createQueue(uniqueName('invalid-response'));
-        await sendAll(queue, ['a', 'b']);
-
         // Act
-        const { poller, handled } = await pollQueue(queue, reportBatchItemFailures, {
-          respond: (event) => ({ batchItemFailures: batchItemFailures(event) }),
-        });
-        const event = await handled(1);
-        await poller.stop();
+        const stillQueued = await stillQueuedAfterOneBatch(uniqueName('invalid-response'), (event) => ({
+          batchItemFailures: batchItemFailures(event),
+        }));
 
         // Assess
-        const stillQueued = await sqs.stillQueued(
-          queue.url,
-          event.Records.map(({ receiptHandle }) => receiptHandle),
-        );
         expect(stillQueued).toEqual([true, true]);
         expect(mockWarnings.join('\n')).toContain('invalid partial batch response');
       },
@@ -258,70 +265,34 @@ describe('serverless-offline-sqs poller', () => {
     it.each(successfulResponses)(
       'deletes the whole batch when the handler returns $response',
       async ({ value }) => {
-        // Prepare
-        const queue = await sqs.createQueue(uniqueName('successful-response'));
-        await sendAll(queue, ['a', 'b']);
-
         // Act
-        const { poller, handled } = await pollQueue(queue, reportBatchItemFailures, { respond: () => value });
-        const event = await handled(1);
-        await poller.stop();
+        const stillQueued = await stillQueuedAfterOneBatch(uniqueName('successful-response'), () => value);
 
         // Assess
-        const stillQueued = await sqs.stillQueued(
-          queue.url,
-          event.Records.map(({ receiptHandle }) => receiptHandle),
-        );
         expect(stillQueued).toEqual([false, false]);
       },
     );
 
     it('deletes nothing when the handler throws', async () => {
-      // Prepare
-      const queue = await sqs.createQueue('handler-throws');
-      await sendAll(queue, ['a', 'b']);
-
       // Act
-      const { poller, handled } = await pollQueue(queue, reportBatchItemFailures, {
-        respond: () => {
-          throw new Error('handler failed');
-        },
+      const stillQueued = await stillQueuedAfterOneBatch('handler-throws', () => {
+        throw new Error('handler failed');
       });
-      const event = await handled(1);
-      await poller.stop();
 
       // Assess
-      const stillQueued = await sqs.stillQueued(
-        queue.url,
-        event.Records.map(({ receiptHandle }) => receiptHandle),
-      );
       expect(stillQueued).toEqual([true, true]);
     });
   });
 
   it('deletes the whole batch when the event does not use ReportBatchItemFailures, as Lambda ignores the response', async () => {
-    // Prepare
-    const queue = await sqs.createQueue('no-function-response-type');
-    await sendAll(queue, ['a', 'b']);
-
     // Act
-    const { poller, handled } = await pollQueue(
-      queue,
+    const stillQueued = await stillQueuedAfterOneBatch(
+      'no-function-response-type',
+      (event) => ({ batchItemFailures: [{ itemIdentifier: recordWithBody(event, 'a').messageId }] }),
       {},
-      {
-        respond: (event) => ({
-          batchItemFailures: [{ itemIdentifier: recordWithBody(event, 'a').messageId }],
-        }),
-      },
     );
-    const event = await handled(1);
-    await poller.stop();
 
     // Assess
-    const stillQueued = await sqs.stillQueued(
-      queue.url,
-      event.Records.map(({ receiptHandle }) => receiptHandle),
-    );
     expect(stillQueued).toEqual([false, false]);
   });
 

@@ -187,6 +187,14 @@ describe('serverless-offline 14.8.2, patched', () => {
       expect(await response.json()).toEqual(body);
     };
 
+    /** POSTs `{}` to the route behind the test authorizer, which answers as its `x-test` header says. */
+    const postGuarded = (authorizerAnswer: string, headers: Record<string, string> = {}) =>
+      fetch(`${base}/guarded`, {
+        method: 'POST',
+        headers: { 'x-test': authorizerAnswer, ...headers },
+        body: '{}',
+      });
+
     it('answers an unknown path with 403 Missing Authentication Token, in the DEFAULT_4XX shape', async () => {
       await expectGatewayResponse(
         await fetch(`${base}/nowhere`),
@@ -223,34 +231,22 @@ describe('serverless-offline 14.8.2, patched', () => {
     });
 
     it("answers an authorizer's Deny with 403 ACCESS_DENIED, worded as an explicit deny", async () => {
-      await expectGatewayResponse(
-        await fetch(`${base}/guarded`, { method: 'POST', headers: { 'x-test': 'deny' }, body: '{}' }),
-        403,
-        'AccessDeniedException',
-        {
-          error: {
-            code: 'ACCESS_DENIED',
-            message: 'User is not authorized to access this resource with an explicit deny',
-          },
+      await expectGatewayResponse(await postGuarded('deny'), 403, 'AccessDeniedException', {
+        error: {
+          code: 'ACCESS_DENIED',
+          message: 'User is not authorized to access this resource with an explicit deny',
         },
-      );
+      });
     });
 
     it('answers a policy that does not allow the method with 403 ACCESS_DENIED (implicit deny)', async () => {
-      await expectGatewayResponse(
-        await fetch(`${base}/guarded`, { method: 'POST', headers: { 'x-test': 'elsewhere' }, body: '{}' }),
-        403,
-        'AccessDeniedException',
-        { error: { code: 'ACCESS_DENIED', message: 'User is not authorized to access this resource' } },
-      );
+      await expectGatewayResponse(await postGuarded('elsewhere'), 403, 'AccessDeniedException', {
+        error: { code: 'ACCESS_DENIED', message: 'User is not authorized to access this resource' },
+      });
     });
 
     it("answers an authorizer's Unauthorized with the UNAUTHORIZED response of its own, headers mapped", async () => {
-      const response = await fetch(`${base}/guarded`, {
-        method: 'POST',
-        headers: { 'x-test': 'unauthorized', 'x-probe': 'echoed' },
-        body: '{}',
-      });
+      const response = await postGuarded('unauthorized', { 'x-probe': 'echoed' });
 
       expect(response.headers.get('www-authenticate')).toBe('ApiKey');
       expect(response.headers.get('x-probe')).toBe('echoed');
@@ -262,12 +258,9 @@ describe('serverless-offline 14.8.2, patched', () => {
     });
 
     it('answers an authorizer that fails otherwise with 500, in the default shape when the service has no DEFAULT_5XX', async () => {
-      await expectGatewayResponse(
-        await fetch(`${base}/guarded`, { method: 'POST', headers: { 'x-test': 'fail' }, body: '{}' }),
-        500,
-        'AuthorizerConfigurationException',
-        { message: null },
-      );
+      await expectGatewayResponse(await postGuarded('fail'), 500, 'AuthorizerConfigurationException', {
+        message: null,
+      });
     });
 
     it('answers a wrong x-api-key on a private route with 403 INVALID_API_KEY, and lets the right one through', async () => {

@@ -99,6 +99,14 @@ const MEDIA_415: ErrorResponse = {
   description: 'The body is not `application/json` (a charset, if given, must be utf-8).',
   codes: [[E.unsupportedMediaType, 'content-type is not application/json']],
 };
+/** A body over `maxBytes`: refused by the function, or by API Gateway over its own payload limit. */
+const payloadTooLarge = (maxBytes: number, description: string): ErrorResponse => ({
+  description,
+  codes: [
+    [E.payloadTooLarge, `the body is over ${maxBytes} bytes`],
+    ['REQUEST_TOO_LARGE', "over API Gateway's payload limit"],
+  ],
+});
 const INTERNAL_500: ErrorResponse = {
   description: 'Something unexpected failed; the cause is logged, never answered.',
   codes: [
@@ -190,13 +198,10 @@ const createOrder: Route = {
       codes: [[E.orderConflict, 'another order of this store holds the orderId']],
       examples: { orderConflict: ex.REFUSALS.orderConflict },
     },
-    413: {
-      description: `The body is over ${MAX_ORDER_BYTES} bytes (API Gateway refuses over 10 MB itself).`,
-      codes: [
-        [E.payloadTooLarge, `the body is over ${MAX_ORDER_BYTES} bytes`],
-        ['REQUEST_TOO_LARGE', "over API Gateway's payload limit"],
-      ],
-    },
+    413: payloadTooLarge(
+      MAX_ORDER_BYTES,
+      `The body is over ${MAX_ORDER_BYTES} bytes (API Gateway refuses over 10 MB itself).`,
+    ),
     415: MEDIA_415,
     503: {
       description: `The orders table or queue failed; the body carries the orderId: ${RETRY_SAFELY}.`,
@@ -258,13 +263,7 @@ const createOrderBatch: Route = {
       ],
     },
     403: { description: 'The key may not send these orders; the batch is refused whole.', codes: POST_403 },
-    413: {
-      description: `The body is over ${MAX_BATCH_BODY_BYTES} bytes.`,
-      codes: [
-        [E.payloadTooLarge, `the body is over ${MAX_BATCH_BODY_BYTES} bytes`],
-        ['REQUEST_TOO_LARGE', "over API Gateway's payload limit"],
-      ],
-    },
+    413: payloadTooLarge(MAX_BATCH_BODY_BYTES, `The body is over ${MAX_BATCH_BODY_BYTES} bytes.`),
     415: MEDIA_415,
     503: {
       description: `SQS (or the orders table) left some orders unconfirmed after bounded retries; the body still lists every order. Resend the failed ones: ${RETRY_SAFELY}.`,

@@ -7,21 +7,11 @@ import { lambdaContext } from '@order-pipeline/common/testing';
 import { REPO_ROOT } from '@order-pipeline/local-aws';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type {
-  APIGatewayAuthorizerResult,
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  APIGatewayRequestAuthorizerEvent,
-  Context,
-} from 'aws-lambda';
-import { restApiEvent } from '../../services/ingest-api/test/factories';
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { type Authorizer, type Handler, restApiEvent } from '../../services/ingest-api/test/factories';
 import { DOCUMENT_PATH } from '../openapi/document';
 
-export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-export type Authorizer = (
-  event: APIGatewayRequestAuthorizerEvent,
-  context: Context,
-) => Promise<APIGatewayAuthorizerResult>;
+export type { Authorizer, Handler };
 export type OperationId = 'createOrder' | 'createOrderBatch' | 'getOrder';
 export type Handlers = Record<OperationId, Handler>;
 

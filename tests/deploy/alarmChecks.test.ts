@@ -8,7 +8,7 @@ import {
   checkTableAlarms,
 } from './alarmChecks';
 import { CONTEXT, EXPORTS, FUNCTION_NAMES, propsOf, QUEUE_NAMES } from './fixtures';
-import { describeChecks, type Mutation, type Stacks } from './mutations';
+import { describeChecks, type Mutation, type Stacks, setting } from './mutations';
 
 /** The exports of the fixture's order-consumer: where the other stacks' alarm topic comes from. */
 const catalog = (s: Stacks) => collectExports(s.consumer, CONTEXT);
@@ -38,19 +38,15 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'a throttles alarm that fires only above 5 throttles',
     check: 'functionAlarms',
-    mutate: (s) => {
-      propsOf(s.consumer, 'ProcessOrdersLambdaFunctionThrottlesAlarm').Threshold = 5;
-    },
+    mutate: setting('consumer', 'ProcessOrdersLambdaFunctionThrottlesAlarm', 'Threshold', 5),
     reported: /function ProcessOrdersLambdaFunction's Throttles: the alarm's threshold 5 is above 0/,
   },
   {
     property: 'an alarm that notifies a topic no stack exports',
     check: 'functionAlarms',
-    mutate: (s) => {
-      propsOf(s.dlq, 'HandleDeadLettersLambdaFunctionErrorsAlarm').AlarmActions = [
-        { 'Fn::ImportValue': 'order-pipeline-prod-DlqAlarmTopicArn' },
-      ];
-    },
+    mutate: setting('dlq', 'HandleDeadLettersLambdaFunctionErrorsAlarm', 'AlarmActions', [
+      { 'Fn::ImportValue': 'order-pipeline-prod-DlqAlarmTopicArn' },
+    ]),
     reported: /function HandleDeadLettersLambdaFunction's Errors: the alarm notifies no SNS topic/,
   },
   {
@@ -65,35 +61,27 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'an API without a p99 latency alarm',
     check: 'apiAlarms',
-    mutate: (s) => {
-      propsOf(s.ingest, 'ApiGatewayRestApiLatencyAlarm').ExtendedStatistic = 'p50';
-    },
+    mutate: setting('ingest', 'ApiGatewayRestApiLatencyAlarm', 'ExtendedStatistic', 'p50'),
     reported: /REST API ApiGatewayRestApi's p99 Latency: no alarm/,
   },
   {
     property: 'an API 5xx alarm on another API',
     check: 'apiAlarms',
-    mutate: (s) => {
-      propsOf(s.ingest, 'ApiGatewayRestApiServerErrorsAlarm').Dimensions = [
-        { Name: 'ApiName', Value: 'dev-ingest-api' },
-      ];
-    },
+    mutate: setting('ingest', 'ApiGatewayRestApiServerErrorsAlarm', 'Dimensions', [
+      { Name: 'ApiName', Value: 'dev-ingest-api' },
+    ]),
     reported: /REST API ApiGatewayRestApi's 5XXError: no alarm/,
   },
   {
     property: "an orders-queue age alarm above the stage's threshold",
     check: 'ordersQueueAge',
-    mutate: (s) => {
-      propsOf(s.consumer, 'OrdersQueueAgeAlarm').Threshold = 3600;
-    },
+    mutate: setting('consumer', 'OrdersQueueAgeAlarm', 'Threshold', 3600),
     reported: /oldest message of OrdersQueue: the alarm's threshold 3600 is above 300/,
   },
   {
     property: 'the DLQ depth alarm instead of its age',
     check: 'deadLetterQueueAge',
-    mutate: (s) => {
-      propsOf(s.dlq, 'DeadLetterQueueAgeAlarm').MetricName = 'ApproximateNumberOfMessagesVisible';
-    },
+    mutate: setting('dlq', 'DeadLetterQueueAgeAlarm', 'MetricName', 'ApproximateNumberOfMessagesVisible'),
     reported: /oldest message of order-pipeline-prod-OrdersDeadLetterQueueArn: no alarm/,
   },
   {
@@ -107,9 +95,7 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'a dead letters archived alarm that notifies nobody',
     check: 'deadLetterAlarms',
-    mutate: (s) => {
-      propsOf(s.dlq, 'DeadLettersArchivedAlarm').AlarmActions = [];
-    },
+    mutate: setting('dlq', 'DeadLettersArchivedAlarm', 'AlarmActions', []),
     reported: /DeadLettersArchived: the alarm notifies no SNS topic/,
   },
   {

@@ -4,7 +4,7 @@ import { checkApiKeyRequired, checkStoreAuthorizer, checkUsagePlan } from './api
 import { checkPointInTimeRecovery } from './durabilityChecks';
 import { checkEncryptionAtRest, checkSecureTransport } from './encryptionChecks';
 import { dlqHandlerGrants, ingestApiGrants, orderConsumerGrants, STORES_READERS } from './expectations';
-import { CONTEXT, EXPORTS, propsOf, statementOf } from './fixtures';
+import { CONTEXT, EXPORTS, propsOf } from './fixtures';
 import {
   checkDataAccess,
   checkFunctionRoles,
@@ -12,7 +12,15 @@ import {
   checkQueueSends,
   checkResourceReaders,
 } from './iamChecks';
-import { describeChecks, each, type Mutation, type Stacks } from './mutations';
+import {
+  describeChecks,
+  each,
+  type Mutation,
+  type Stacks,
+  setting,
+  settingStatement,
+  without,
+} from './mutations';
 import { checkImports, checkLogRetention } from './platformChecks';
 import { checkDeadLetterQueues, checkSqsEventSources, checkVisibilityTimeouts } from './queueChecks';
 import { checkApiTracing, checkFunctionTracing } from './tracingChecks';
@@ -63,28 +71,22 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'a stores table without server-side encryption',
     check: 'encryption',
-    mutate: (s) => {
-      delete propsOf(s.consumer, 'StoresTable').SSESpecification;
-    },
+    mutate: without('consumer', 'StoresTable', 'SSESpecification'),
     reported: /table StoresTable does not set SSESpecification/,
   },
   {
     property: 'a stores table without point-in-time recovery',
     check: 'pointInTimeRecovery',
-    mutate: (s) => {
-      delete propsOf(s.consumer, 'StoresTable').PointInTimeRecoverySpecification;
-    },
+    mutate: without('consumer', 'StoresTable', 'PointInTimeRecoverySpecification'),
     reported: /table StoresTable has no point-in-time recovery/,
   },
   {
     property: 'a function that may write the stores registry',
     check: 'storesReaders',
-    mutate: (s) => {
-      statementOf(s.consumer, 'ProcessOrdersRole', 'ReadStores').Action = [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-      ];
-    },
+    mutate: settingStatement('consumer', 'ProcessOrdersRole', 'ReadStores', 'Action', [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]),
     reported:
       /ProcessOrdersRole \(process-orders\) statement ReadStores allows dynamodb:PutItem on GetAtt\(StoresTable.Arn\)/,
   },
@@ -109,17 +111,13 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'a REST API that takes API keys from the x-api-key header instead of the authorizer',
     check: 'storeAuthorizer',
-    mutate: (s) => {
-      delete propsOf(s.ingest, 'ApiGatewayRestApi').ApiKeySourceType;
-    },
+    mutate: without('ingest', 'ApiGatewayRestApi', 'ApiKeySourceType'),
     reported: /REST API ApiGatewayRestApi does not take its API keys from the authorizer/,
   },
   {
     property: 'a route without the store authorizer',
     check: 'storeAuthorizer',
-    mutate: (s) => {
-      propsOf(s.ingest, 'ApiGatewayMethodOrdersPost').AuthorizationType = 'NONE';
-    },
+    mutate: setting('ingest', 'ApiGatewayMethodOrdersPost', 'AuthorizationType', 'NONE'),
     reported: /method ApiGatewayMethodOrdersPost does not run a REQUEST authorizer/,
   },
   {
@@ -136,33 +134,25 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'a queue without server-side encryption',
     check: 'encryption',
-    mutate: (s) => {
-      delete propsOf(s.consumer, 'OrdersQueue').SqsManagedSseEnabled;
-    },
+    mutate: without('consumer', 'OrdersQueue', 'SqsManagedSseEnabled'),
     reported: /queue OrdersQueue is not encrypted/,
   },
   {
     property: 'a table without SSESpecification.SSEEnabled',
     check: 'encryption',
-    mutate: (s) => {
-      propsOf(s.dlq, 'DeadLettersTable').SSESpecification = { SSEEnabled: false };
-    },
+    mutate: setting('dlq', 'DeadLettersTable', 'SSESpecification', { SSEEnabled: false }),
     reported: /table DeadLettersTable/,
   },
   {
     property: 'a topic without a KMS key',
     check: 'encryption',
-    mutate: (s) => {
-      delete propsOf(s.consumer, 'AlarmTopic').KmsMasterKeyId;
-    },
+    mutate: without('consumer', 'AlarmTopic', 'KmsMasterKeyId'),
     reported: /topic AlarmTopic has no KmsMasterKeyId/,
   },
   {
     property: 'a queue left out of the TLS-only queue policy',
     check: 'secureTransport',
-    mutate: (s) => {
-      propsOf(s.consumer, 'OrdersQueuePolicy').Queues = [{ Ref: 'OrdersQueue' }];
-    },
+    mutate: setting('consumer', 'OrdersQueuePolicy', 'Queues', [{ Ref: 'OrdersQueue' }]),
     reported: /queue OrdersDeadLetterQueue has no queue policy denying/,
   },
   {
@@ -180,25 +170,19 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'a source queue without a dead-letter queue',
     check: 'deadLetterQueues',
-    mutate: (s) => {
-      delete propsOf(s.consumer, 'OrdersQueue').RedrivePolicy;
-    },
+    mutate: without('consumer', 'OrdersQueue', 'RedrivePolicy'),
     reported: /queue OrdersQueue has no RedrivePolicy/,
   },
   {
     property: 'a DLQ that keeps messages 4 days instead of 14',
     check: 'deadLetterQueues',
-    mutate: (s) => {
-      propsOf(s.consumer, 'OrdersDeadLetterQueue').MessageRetentionPeriod = 345600;
-    },
+    mutate: setting('consumer', 'OrdersDeadLetterQueue', 'MessageRetentionPeriod', 345600),
     reported: /OrdersDeadLetterQueue keeps messages 345600 s, not 14 days/,
   },
   {
     property: 'a source queue that keeps messages as long as its DLQ',
     check: 'deadLetterQueues',
-    mutate: (s) => {
-      propsOf(s.consumer, 'OrdersQueue').MessageRetentionPeriod = 1209600;
-    },
+    mutate: setting('consumer', 'OrdersQueue', 'MessageRetentionPeriod', 1209600),
     reported: /not longer than its source OrdersQueue/,
   },
   {
@@ -212,51 +196,39 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: "a source queue's visibility timeout under 6x the consumer's timeout",
     check: 'visibilityTimeouts',
-    mutate: (s) => {
-      propsOf(s.consumer, 'ProcessOrdersLambdaFunction').Timeout = 11;
-    },
+    mutate: setting('consumer', 'ProcessOrdersLambdaFunction', 'Timeout', 11),
     reported:
       /OrdersQueue's visibility timeout \(60 s\) is less than 6x ProcessOrdersLambdaFunction's timeout \(11 s\)/,
   },
   {
     property: "an imported DLQ's visibility timeout under 6x the DLQ handler's timeout",
     check: 'visibilityTimeouts',
-    mutate: (s) => {
-      propsOf(s.consumer, 'OrdersDeadLetterQueue').VisibilityTimeout = 30;
-    },
+    mutate: setting('consumer', 'OrdersDeadLetterQueue', 'VisibilityTimeout', 30),
     reported:
       /OrdersDeadLetterQueue's visibility timeout \(30 s\) is less than 6x HandleDeadLettersLambdaFunction/,
   },
   {
     property: 'an SQS event source without ReportBatchItemFailures',
     check: 'sqsEventSources',
-    mutate: (s) => {
-      delete propsOf(s.consumer, 'ProcessOrdersEventSourceMappingSQSOrdersQueue').FunctionResponseTypes;
-    },
+    mutate: without('consumer', 'ProcessOrdersEventSourceMappingSQSOrdersQueue', 'FunctionResponseTypes'),
     reported: /ProcessOrdersEventSourceMappingSQSOrdersQueue does not use FunctionResponseTypes/,
   },
   {
     property: 'an SQS event source without a batching window',
     check: 'sqsEventSources',
-    mutate: (s) => {
-      propsOf(s.dlq, 'HandleDeadLettersEventSourceMappingSQS').MaximumBatchingWindowInSeconds = 0;
-    },
+    mutate: setting('dlq', 'HandleDeadLettersEventSourceMappingSQS', 'MaximumBatchingWindowInSeconds', 0),
     reported: /HandleDeadLettersEventSourceMappingSQS has no batching window/,
   },
   {
     property: 'an SQS event source without a maximum concurrency',
     check: 'sqsEventSources',
-    mutate: (s) => {
-      delete propsOf(s.dlq, 'HandleDeadLettersEventSourceMappingSQS').ScalingConfig;
-    },
+    mutate: without('dlq', 'HandleDeadLettersEventSourceMappingSQS', 'ScalingConfig'),
     reported: /HandleDeadLettersEventSourceMappingSQS has no maximum concurrency/,
   },
   {
     property: 'a function without active X-Ray tracing',
     check: 'functionTracing',
-    mutate: (s) => {
-      propsOf(s.ingest, 'GetOrderLambdaFunction').TracingConfig = { Mode: 'PassThrough' };
-    },
+    mutate: setting('ingest', 'GetOrderLambdaFunction', 'TracingConfig', { Mode: 'PassThrough' }),
     reported: /function GetOrderLambdaFunction does not set TracingConfig.Mode: Active/,
   },
   {
@@ -270,9 +242,7 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'two functions sharing one role',
     check: 'functionRoles',
-    mutate: (s) => {
-      propsOf(s.ingest, 'GetOrderLambdaFunction').Role = { 'Fn::GetAtt': ['CreateOrderRole', 'Arn'] };
-    },
+    mutate: setting('ingest', 'GetOrderLambdaFunction', 'Role', { 'Fn::GetAtt': ['CreateOrderRole', 'Arn'] }),
     reported: /role CreateOrderRole is shared by CreateOrderLambdaFunction, GetOrderLambdaFunction/,
   },
   {
@@ -289,126 +259,107 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'a `*` action',
     check: 'noWildcards',
-    mutate: (s) => {
-      statementOf(s.ingest, 'GetOrderRole', 'ReadOrders').Action = '*';
-    },
+    mutate: settingStatement('ingest', 'GetOrderRole', 'ReadOrders', 'Action', '*'),
     reported: /GetOrderRole \(get-order\) statement ReadOrders allows action \*/,
   },
   {
     property: 'a `service:*` action',
     check: 'noWildcards',
-    mutate: (s) => {
-      statementOf(s.consumer, 'ProcessOrdersRole', 'WriteOrders').Action = ['dynamodb:*'];
-    },
+    mutate: settingStatement('consumer', 'ProcessOrdersRole', 'WriteOrders', 'Action', ['dynamodb:*']),
     reported: /statement WriteOrders allows action dynamodb:\*/,
   },
   {
     property: 'a `*` resource for an SQS action',
     check: 'noWildcards',
-    mutate: (s) => {
-      statementOf(s.ingest, 'CreateOrderRole', 'SendOrders').Resource = '*';
-    },
+    mutate: settingStatement('ingest', 'CreateOrderRole', 'SendOrders', 'Resource', '*'),
     reported: /statement SendOrders allows sqs:SendMessage on wildcard resource \*/,
   },
   {
     property: 'a managed policy the template does not define',
     check: 'noWildcards',
-    mutate: (s) => {
-      propsOf(s.dlq, 'HandleDeadLettersRole').ManagedPolicyArns = [
-        'arn:aws:iam::aws:policy/AdministratorAccess',
-      ];
-    },
+    mutate: setting('dlq', 'HandleDeadLettersRole', 'ManagedPolicyArns', [
+      'arn:aws:iam::aws:policy/AdministratorAccess',
+    ]),
     reported:
       /role HandleDeadLettersRole attaches managed policy arn:aws:iam::aws:policy\/AdministratorAccess/,
   },
   {
     property: 'ingest writing the orders table',
     check: 'ingestAccess',
-    mutate: (s) => {
-      statementOf(s.ingest, 'GetOrderRole', 'ReadOrders').Action = ['dynamodb:GetItem', 'dynamodb:PutItem'];
-    },
+    mutate: settingStatement('ingest', 'GetOrderRole', 'ReadOrders', 'Action', [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]),
     reported:
       /allows dynamodb:PutItem on ImportValue\(order-pipeline-prod-OrdersTableArn\), which is not an allowed grant/,
   },
   {
     property: 'ingest sending to the dead-letter queue',
     check: 'ingestAccess',
-    mutate: (s) => {
-      statementOf(s.ingest, 'CreateOrderRole', 'SendOrders').Resource = {
-        'Fn::ImportValue': EXPORTS.deadLetterQueueArn,
-      };
-    },
+    mutate: settingStatement('ingest', 'CreateOrderRole', 'SendOrders', 'Resource', {
+      'Fn::ImportValue': EXPORTS.deadLetterQueueArn,
+    }),
     reported: /allows sqs:SendMessage on ImportValue\(order-pipeline-prod-OrdersDeadLetterQueueArn\)/,
   },
   {
     property: 'the consumer writing a table other than its own',
     check: 'consumerAccess',
-    mutate: (s) => {
-      statementOf(s.consumer, 'ProcessOrdersRole', 'WriteOrders').Resource = {
-        'Fn::ImportValue': 'order-pipeline-prod-DeadLettersTableArn',
-      };
-    },
+    mutate: settingStatement('consumer', 'ProcessOrdersRole', 'WriteOrders', 'Resource', {
+      'Fn::ImportValue': 'order-pipeline-prod-DeadLettersTableArn',
+    }),
     reported: /allows dynamodb:PutItem on ImportValue\(order-pipeline-prod-DeadLettersTableArn\)/,
   },
   {
     property: 'the DLQ handler deleting from the orders queue',
     check: 'dlqHandlerAccess',
-    mutate: (s) => {
-      statementOf(s.dlq, 'HandleDeadLettersRole', 'ConsumeDeadLetterQueue').Resource = {
-        'Fn::ImportValue': EXPORTS.ordersQueueArn,
-      };
-    },
+    mutate: settingStatement('dlq', 'HandleDeadLettersRole', 'ConsumeDeadLetterQueue', 'Resource', {
+      'Fn::ImportValue': EXPORTS.ordersQueueArn,
+    }),
     reported: /allows sqs:DeleteMessage on ImportValue\(order-pipeline-prod-OrdersQueueArn\)/,
   },
   {
     property: 'the consumer sending to a queue',
     check: 'consumerSends',
-    mutate: (s) => {
-      statementOf(s.consumer, 'ProcessOrdersRole', 'ConsumeOrdersQueue').Action = [
-        'sqs:ReceiveMessage',
-        'sqs:SendMessage',
-      ];
-    },
+    mutate: settingStatement('consumer', 'ProcessOrdersRole', 'ConsumeOrdersQueue', 'Action', [
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ]),
     reported: /ConsumeOrdersQueue allows sqs:SendMessage on GetAtt\(OrdersQueue.Arn\)/,
   },
   {
     property: 'the DLQ handler sending to a queue other than the orders queue',
     check: 'dlqHandlerSends',
-    mutate: (s) => {
-      statementOf(s.dlq, 'HandleDeadLettersRole', 'ConsumeDeadLetterQueue').Action = 'sqs:SendMessage';
-    },
+    mutate: settingStatement(
+      'dlq',
+      'HandleDeadLettersRole',
+      'ConsumeDeadLetterQueue',
+      'Action',
+      'sqs:SendMessage',
+    ),
     reported: /allows sqs:SendMessage on ImportValue\(order-pipeline-prod-OrdersDeadLetterQueueArn\)/,
   },
   {
     property: 'a POST route without an API key',
     check: 'apiKeys',
-    mutate: (s) => {
-      propsOf(s.ingest, 'ApiGatewayMethodOrdersPost').ApiKeyRequired = false;
-    },
+    mutate: setting('ingest', 'ApiGatewayMethodOrdersPost', 'ApiKeyRequired', false),
     reported: /^POST \/orders does not require an API key/,
   },
   {
     property: 'a usage plan without throttling',
     check: 'usagePlan',
-    mutate: (s) => {
-      delete propsOf(s.ingest, 'ApiGatewayUsagePlan').Throttle;
-    },
+    mutate: without('ingest', 'ApiGatewayUsagePlan', 'Throttle'),
     reported: /usage plan ApiGatewayUsagePlan does not throttle/,
   },
   {
     property: 'a usage plan without a quota',
     check: 'usagePlan',
-    mutate: (s) => {
-      delete propsOf(s.ingest, 'ApiGatewayUsagePlan').Quota;
-    },
+    mutate: without('ingest', 'ApiGatewayUsagePlan', 'Quota'),
     reported: /usage plan ApiGatewayUsagePlan has no quota/,
   },
   {
     property: 'a log group without retention',
     check: 'logRetention',
-    mutate: (s) => {
-      delete propsOf(s.dlq, 'HandleDeadLettersLogGroup').RetentionInDays;
-    },
+    mutate: without('dlq', 'HandleDeadLettersLogGroup', 'RetentionInDays'),
     reported: /log group HandleDeadLettersLogGroup keeps logs forever/,
   },
   {
@@ -423,11 +374,9 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'an import of a name the exporting stack does not export',
     check: 'imports',
-    mutate: (s) => {
-      statementOf(s.dlq, 'HandleDeadLettersRole', 'MarkOrdersDeadLettered').Resource = {
-        'Fn::ImportValue': 'order-pipeline-prod-OrderTableArn',
-      };
-    },
+    mutate: settingStatement('dlq', 'HandleDeadLettersRole', 'MarkOrdersDeadLettered', 'Resource', {
+      'Fn::ImportValue': 'order-pipeline-prod-OrderTableArn',
+    }),
     reported: /import order-pipeline-prod-OrderTableArn is not exported/,
   },
   {

@@ -1,6 +1,6 @@
 import { checkDataProtection, checkDeadLetterExpiry, checkRetryBudget } from './durabilityChecks';
 import { propsOf } from './fixtures';
-import { describeChecks, each, type Mutation, type Stacks } from './mutations';
+import { describeChecks, each, type Mutation, type Stacks, setting, without } from './mutations';
 
 const CHECKS = {
   retryBudget: (s: Stacks) => checkRetryBudget(s.consumer, s.consumerParams),
@@ -25,12 +25,10 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'the old five receives, whose back-offs give up after a minute',
     check: 'retryBudget',
-    mutate: (s) => {
-      propsOf(s.consumer, 'OrdersQueue').RedrivePolicy = {
-        deadLetterTargetArn: { 'Fn::GetAtt': ['OrdersDeadLetterQueue', 'Arn'] },
-        maxReceiveCount: 5,
-      };
-    },
+    mutate: setting('consumer', 'OrdersQueue', 'RedrivePolicy', {
+      deadLetterTargetArn: { 'Fn::GetAtt': ['OrdersDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 5,
+    }),
     reported:
       /OrdersQueue retries a transient failure for 30 s \(5 receives, back-off 2 s to 300 s\), less than the 1800 s/,
   },
@@ -45,9 +43,7 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'an orders queue that drops messages before the retries end',
     check: 'retryBudget',
-    mutate: (s) => {
-      propsOf(s.consumer, 'OrdersQueue').MessageRetentionPeriod = 1800;
-    },
+    mutate: setting('consumer', 'OrdersQueue', 'MessageRetentionPeriod', 1800),
     reported: /OrdersQueue keeps messages 1800 s, not longer than its retry budget/,
   },
   {
@@ -79,25 +75,19 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'a table without deletion protection',
     check: 'dataProtection',
-    mutate: (s) => {
-      propsOf(s.consumer, 'OrdersTable').DeletionProtectionEnabled = false;
-    },
+    mutate: setting('consumer', 'OrdersTable', 'DeletionProtectionEnabled', false),
     reported: /table OrdersTable does not set DeletionProtectionEnabled: true/,
   },
   {
     property: 'dead letters kept for ever (no TTL)',
     check: 'deadLetterExpiry',
-    mutate: (s) => {
-      delete propsOf(s.dlq, 'DeadLettersTable').TimeToLiveSpecification;
-    },
+    mutate: without('dlq', 'DeadLettersTable', 'TimeToLiveSpecification'),
     reported: /table DeadLettersTable has no TimeToLiveSpecification enabled on expiresAt/,
   },
   {
     property: 'a handler not told how long to keep dead letters',
     check: 'deadLetterExpiry',
-    mutate: (s) => {
-      propsOf(s.dlq, 'HandleDeadLettersLambdaFunction').Environment = { Variables: {} };
-    },
+    mutate: setting('dlq', 'HandleDeadLettersLambdaFunction', 'Environment', { Variables: {} }),
     reported: /no function sets DEAD_LETTER_RETENTION_DAYS/,
   },
 ];

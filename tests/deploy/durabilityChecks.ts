@@ -128,8 +128,8 @@ export const checkDeadLetterExpiry = (template: CfnTemplate, tableId: string): s
 export const checkPointInTimeRecovery = (template: CfnTemplate): string[] =>
   cfn
     .resourcesOfType(template, 'AWS::DynamoDB::Table')
-    .filter(([, table]) => {
-      const pitr = cfn.prop(table, 'PointInTimeRecoverySpecification');
-      return !cfn.isObject(pitr) || pitr.PointInTimeRecoveryEnabled !== true;
-    })
+    .filter(
+      ([, table]) =>
+        cfn.propAt(table, 'PointInTimeRecoverySpecification', 'PointInTimeRecoveryEnabled') !== true,
+    )
     .map(([id]) => `table ${id} has no point-in-time recovery (PointInTimeRecoveryEnabled: true)`);

@@ -15,8 +15,7 @@ export const checkEncryptionAtRest = (template: CfnTemplate): string[] => {
     }
   }
   for (const [id, table] of cfn.resourcesOfType(template, 'AWS::DynamoDB::Table')) {
-    const sse = cfn.prop(table, 'SSESpecification');
-    if (!cfn.isObject(sse) || sse.SSEEnabled !== true) {
+    if (cfn.propAt(table, 'SSESpecification', 'SSEEnabled') !== true) {
       violations.push(`table ${id} does not set SSESpecification.SSEEnabled: true`);
     }
   }

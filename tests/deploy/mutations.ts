@@ -1,6 +1,13 @@
 import type { CfnTemplate } from '@order-pipeline/local-aws/cloudformation';
 import type { Params, ServerlessState } from '@order-pipeline/local-aws/service-config';
-import { dlqHandlerTemplate, ingestApiState, ingestApiTemplate, orderConsumerTemplate } from './fixtures';
+import {
+  dlqHandlerTemplate,
+  ingestApiState,
+  ingestApiTemplate,
+  orderConsumerTemplate,
+  propsOf,
+  statementOf,
+} from './fixtures';
 
 /** The three stacks of one stage, as small hand-built templates that satisfy every property. */
 export interface Stacks {
@@ -26,6 +33,29 @@ export const stacks = (): Stacks => ({
 
 export const each = (s: Stacks, check: (template: CfnTemplate) => string[]): string[] =>
   [s.consumer, s.ingest, s.dlq].flatMap(check);
+
+type StackName = 'consumer' | 'ingest' | 'dlq';
+
+/** The common mutations: a resource without one of its properties... */
+export const without =
+  (stack: StackName, id: string, property: string) =>
+  (s: Stacks): void => {
+    delete propsOf(s[stack], id)[property];
+  };
+
+/** ...a resource with one property set to `value`... */
+export const setting =
+  (stack: StackName, id: string, property: string, value: unknown) =>
+  (s: Stacks): void => {
+    propsOf(s[stack], id)[property] = value;
+  };
+
+/** ...and a role's IAM statement (by Sid) with one field (Action, Resource) set to `value`. */
+export const settingStatement =
+  (stack: StackName, roleId: string, sid: string, field: string, value: unknown) =>
+  (s: Stacks): void => {
+    statementOf(s[stack], roleId, sid)[field] = value;
+  };
 
 /** One property broken on purpose, and what the check must then report. */
 export interface Mutation<Name extends string> {

@@ -1,5 +1,4 @@
-import { propsOf } from './fixtures';
-import { describeChecks, each, type Mutation, type Stacks } from './mutations';
+import { describeChecks, each, type Mutation, type Stacks, setting } from './mutations';
 import { checkGatewayResponses, checkRuntime } from './platformChecks';
 
 const CHECKS = {
@@ -12,9 +11,7 @@ const MUTATIONS: Mutation<CheckName>[] = [
   {
     property: 'a function left on nodejs22.x',
     check: 'runtime',
-    mutate: (s) => {
-      propsOf(s.dlq, 'HandleDeadLettersLambdaFunction').Runtime = 'nodejs22.x';
-    },
+    mutate: setting('dlq', 'HandleDeadLettersLambdaFunction', 'Runtime', 'nodejs22.x'),
     reported: /function HandleDeadLettersLambdaFunction runs nodejs22.x, not nodejs24.x/,
   },
   {

@@ -1,4 +1,5 @@
 import {
+  type CfnTemplate,
   collectExports,
   describeValue,
   type ExportedValue,
@@ -34,6 +35,7 @@ import {
   checkNoWildcardPermissions,
   checkQueueSends,
   checkResourceReaders,
+  type Grant,
 } from './iamChecks';
 import { type PackagedService, packageService, SERVICES, type ServiceName } from './packageService';
 import { checkGatewayResponses, checkImports, checkLogRetention, checkRuntime } from './platformChecks';
@@ -94,76 +96,75 @@ const DEPLOYED_BEFORE: Record<ServiceName, ServiceName[]> = {
   'dlq-handler': ['order-consumer'],
 };
 
+/**
+ * What an importing service (ingest-api, dlq-handler) may do beyond its `grants` of order-consumer's exports:
+ * any other data access, or a send to any queue but the orders queue.
+ */
+const accessBeyond = async (
+  template: CfnTemplate,
+  grants: (exports: OrderConsumerExports) => Grant[],
+): Promise<string[]> => {
+  const names = await exportNames();
+  return [
+    ...checkDataAccess(template, grants(names)),
+    ...checkQueueSends(template, [`ImportValue(${names.ordersQueueArn})`]),
+  ];
+};
+
+/** What every service's packaged stack must pass: a check, and the findings it must not report. */
+const EVERY_STACK: Array<[string, (packaged: PackagedService) => string[] | Promise<string[]>]> = [
+  [
+    'encrypts every queue, table, topic and bucket at rest',
+    ({ template }) => checkEncryptionAtRest(template),
+  ],
+  [
+    'denies every request to its queues and topics not made over TLS',
+    ({ template }) => checkSecureTransport(template),
+  ],
+  [
+    "gives every SQS event source's queue a visibility timeout of at least 6x the function's timeout",
+    async ({ template }) => checkVisibilityTimeouts(template, await consumerExports()),
+  ],
+  [
+    'reports batch item failures, batches with a window and caps concurrency on every SQS event source',
+    ({ template }) => checkSqsEventSources(template),
+  ],
+  [
+    'traces every function, and the API stage, with X-Ray',
+    ({ template, state }) => [...checkFunctionTracing(template), ...checkApiTracing(template, state)],
+  ],
+  [
+    'tells every function the default tracing backend (X-Ray SDK) and allows it no OTLP action',
+    ({ template }) => checkTracingBackend(template, 'xray'),
+  ],
+  ['runs every function with a role of its own', ({ template }) => checkFunctionRoles(template)],
+  [
+    'allows no wildcard action, and no wildcard resource on SQS, DynamoDB or SNS',
+    ({ template }) => checkNoWildcardPermissions(template),
+  ],
+  ['keeps point-in-time recovery on every table', ({ template }) => checkPointInTimeRecovery(template)],
+  [
+    'lets one role per service read the stores registry, read-only, with one action',
+    ({ template, service }) => checkResourceReaders(template, 'StoresTable', STORES_READERS[service]),
+  ],
+  ['keeps the logs of every function for a limited time', ({ template }) => checkLogRetention(template)],
+  ['runs every function on nodejs24.x', ({ template }) => checkRuntime(template)],
+  [
+    'alarms on the errors and throttles of every function and the throttled requests of every table',
+    async ({ template }) => {
+      const catalog = await consumerExports();
+      return [...checkFunctionAlarms(template, catalog), ...checkTableAlarms(template, catalog)];
+    },
+  ],
+  [
+    'retains every table on removal and replacement, and protects it from deletion',
+    ({ template }) => checkDataProtection(template),
+  ],
+];
+
 describe.each(SERVICES)('sls package --stage prod: %s', (service) => {
-  it('encrypts every queue, table, topic and bucket at rest', async () => {
-    const { template } = await get(service);
-    expect(checkEncryptionAtRest(template)).toEqual([]);
-  });
-
-  it('denies every request to its queues and topics not made over TLS', async () => {
-    const { template } = await get(service);
-    expect(checkSecureTransport(template)).toEqual([]);
-  });
-
-  it("gives every SQS event source's queue a visibility timeout of at least 6x the function's timeout", async () => {
-    const { template } = await get(service);
-    expect(checkVisibilityTimeouts(template, await consumerExports())).toEqual([]);
-  });
-
-  it('reports batch item failures, batches with a window and caps concurrency on every SQS event source', async () => {
-    const { template } = await get(service);
-    expect(checkSqsEventSources(template)).toEqual([]);
-  });
-
-  it('traces every function, and the API stage, with X-Ray', async () => {
-    const { template, state } = await get(service);
-    expect([...checkFunctionTracing(template), ...checkApiTracing(template, state)]).toEqual([]);
-  });
-
-  it('tells every function the default tracing backend (X-Ray SDK) and allows it no OTLP action', async () => {
-    const { template } = await get(service);
-    expect(checkTracingBackend(template, 'xray')).toEqual([]);
-  });
-
-  it('runs every function with a role of its own', async () => {
-    const { template } = await get(service);
-    expect(checkFunctionRoles(template)).toEqual([]);
-  });
-
-  it('allows no wildcard action, and no wildcard resource on SQS, DynamoDB or SNS', async () => {
-    const { template } = await get(service);
-    expect(checkNoWildcardPermissions(template)).toEqual([]);
-  });
-
-  it('keeps point-in-time recovery on every table', async () => {
-    const { template } = await get(service);
-    expect(checkPointInTimeRecovery(template)).toEqual([]);
-  });
-
-  it('lets one role per service read the stores registry, read-only, with one action', async () => {
-    const { template } = await get(service);
-    expect(checkResourceReaders(template, 'StoresTable', STORES_READERS[service])).toEqual([]);
-  });
-
-  it('keeps the logs of every function for a limited time', async () => {
-    const { template } = await get(service);
-    expect(checkLogRetention(template)).toEqual([]);
-  });
-
-  it('runs every function on nodejs24.x', async () => {
-    const { template } = await get(service);
-    expect(checkRuntime(template)).toEqual([]);
-  });
-
-  it('alarms on the errors and throttles of every function and the throttled requests of every table', async () => {
-    const { template } = await get(service);
-    const catalog = await consumerExports();
-    expect([...checkFunctionAlarms(template, catalog), ...checkTableAlarms(template, catalog)]).toEqual([]);
-  });
-
-  it('retains every table on removal and replacement, and protects it from deletion', async () => {
-    const { template } = await get(service);
-    expect(checkDataProtection(template)).toEqual([]);
+  it.each(EVERY_STACK)('%s', async (_property, check) => {
+    expect(await check(await get(service))).toEqual([]);
   });
 
   it('imports only names that the stacks deployed before it export', async () => {
@@ -274,11 +275,7 @@ describe('sls package --stage prod: ingest-api', () => {
 
   it('only sends to the orders queue and reads the orders table', async () => {
     const { template } = await get('ingest-api');
-    const names = await exportNames();
-    expect([
-      ...checkDataAccess(template, ingestApiGrants(names)),
-      ...checkQueueSends(template, [`ImportValue(${names.ordersQueueArn})`]),
-    ]).toEqual([]);
+    expect(await accessBeyond(template, ingestApiGrants)).toEqual([]);
   });
 
   it('alarms on the share of 5xx answers and on the p99 latency of the API', async () => {
@@ -333,10 +330,6 @@ describe('sls package --stage prod: dlq-handler', () => {
 
   it('consumes the DLQ and archives, and sends to no queue but the orders queue', async () => {
     const { template } = await get('dlq-handler');
-    const names = await exportNames();
-    expect([
-      ...checkDataAccess(template, dlqHandlerGrants(names)),
-      ...checkQueueSends(template, [`ImportValue(${names.ordersQueueArn})`]),
-    ]).toEqual([]);
+    expect(await accessBeyond(template, dlqHandlerGrants)).toEqual([]);
   });
 });

@@ -73,10 +73,7 @@ export const checkTracingBackend = (template: CfnTemplate, backend: TracingBacke
 export const checkFunctionTracing = (template: CfnTemplate): string[] =>
   cfn
     .resourcesOfType(template, 'AWS::Lambda::Function')
-    .filter(([, fn]) => {
-      const config = cfn.prop(fn, 'TracingConfig');
-      return !cfn.isObject(config) || config.Mode !== 'Active';
-    })
+    .filter(([, fn]) => cfn.propAt(fn, 'TracingConfig', 'Mode') !== 'Active')
     .map(([id]) => `function ${id} does not set TracingConfig.Mode: Active`);
 
 /**

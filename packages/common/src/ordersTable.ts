@@ -146,6 +146,22 @@ const asStoredOrder = (item: Record<string, unknown>): StoredOrder => {
 const withoutUndefined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 
+/** The item a put writes: the order's key and state, the ids every record carries, the fields of `status`, and when. */
+const itemOf = (
+  record: AcceptedOrder | ProcessedOrder,
+  status: OrderStatus,
+  fields: Partial<StoredOrder>,
+): StoredOrder =>
+  withoutUndefined({
+    ...orderKey(record),
+    status,
+    fingerprint: record.fingerprint,
+    traceId: record.traceId,
+    correlationId: record.correlationId,
+    ...fields,
+    updatedAt: record.at,
+  });
+
 /** A conditional write that lost a race with another writer is retried this many times, then reported. */
 const MAX_ATTEMPTS = 3;
 
@@ -200,15 +216,7 @@ export const ordersTable = (client: DynamoDBDocumentClient, tableName: string): 
     get,
 
     recordAccepted: (accepted) => {
-      const item: StoredOrder = withoutUndefined({
-        ...orderKey(accepted),
-        status: ORDER_STATUS.accepted,
-        fingerprint: accepted.fingerprint,
-        correlationId: accepted.correlationId,
-        traceId: accepted.traceId,
-        acceptedAt: accepted.at,
-        updatedAt: accepted.at,
-      });
+      const item = itemOf(accepted, ORDER_STATUS.accepted, { acceptedAt: accepted.at });
       return conditionally<AcceptResult>(
         () =>
           client.send(
@@ -267,17 +275,11 @@ export const ordersTable = (client: DynamoDBDocumentClient, tableName: string): 
       ),
 
     putProcessed: (processed) => {
-      const item: StoredOrder = withoutUndefined({
-        ...orderKey(processed),
-        status: ORDER_STATUS.processed,
-        fingerprint: processed.fingerprint,
+      const item = itemOf(processed, ORDER_STATUS.processed, {
         order: processed.order,
         messageId: processed.messageId,
-        traceId: processed.traceId,
-        correlationId: processed.correlationId,
         receiveCount: processed.receiveCount,
         processedAt: processed.at,
-        updatedAt: processed.at,
       });
       return conditionally<ProcessResult>(
         () =>

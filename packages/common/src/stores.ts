@@ -114,6 +114,28 @@ const updated = async (
   }
 };
 
+/** Sets `fields` on an existing store (every name through a placeholder: `status` is a reserved word). */
+const updateExisting = (
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  storeId: number,
+  fields: Record<string, unknown>,
+): Promise<StoreRecord | undefined> => {
+  const names = Object.keys(fields);
+  return updated(
+    documents,
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { storeId },
+      UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+      ConditionExpression: 'attribute_exists(storeId)',
+      ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+};
+
 export const storesTable = (documents: DynamoDBDocumentClient, tableName: string): StoresTable => ({
   async get(storeId) {
     const { Item } = await documents.send(
@@ -167,32 +189,15 @@ export const storesTable = (documents: DynamoDBDocumentClient, tableName: string
   },
 
   setStatus(storeId, status, at) {
-    return updated(
-      documents,
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { storeId },
-        UpdateExpression: 'SET #status = :status, updatedAt = :at',
-        ConditionExpression: 'attribute_exists(storeId)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status, ':at': at.toISOString() },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    return updateExisting(documents, tableName, storeId, { status, updatedAt: at.toISOString() });
   },
 
   replaceKey(storeId, key, at) {
-    return updated(
-      documents,
-      new UpdateCommand({
-        TableName: tableName,
-        Key: { storeId },
-        UpdateExpression: 'SET apiKeyId = :id, apiKeyHash = :hash, updatedAt = :at',
-        ConditionExpression: 'attribute_exists(storeId)',
-        ExpressionAttributeValues: { ':id': key.apiKeyId, ':hash': key.apiKeyHash, ':at': at.toISOString() },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    return updateExisting(documents, tableName, storeId, {
+      apiKeyId: key.apiKeyId,
+      apiKeyHash: key.apiKeyHash,
+      updatedAt: at.toISOString(),
+    });
   },
 });
 

@@ -174,25 +174,29 @@ describe('maskText()', () => {
   });
 });
 
-describe('isCardNumber() and isIban()', () => {
-  it('accept numbers passing their checks and refuse near misses', () => {
-    expect(isCardNumber('4111 1111 1111 1111')).toBe(true);
-    expect(isCardNumber('4111 1111 1111 1112')).toBe(false);
-    expect(isCardNumber('1700000000006')).toBe(false);
-    expect(isIban('DE89370400440532013000')).toBe(true);
-    expect(isIban('DE88370400440532013000')).toBe(false);
-  });
+describe('isCardNumber(), isIban() and isSafeCorrelationId()', () => {
+  const PREDICATES = { isCardNumber, isIban, isSafeCorrelationId };
+
+  it.each<[keyof typeof PREDICATES, string, boolean]>([
+    ['isCardNumber', '4111 1111 1111 1111', true],
+    ['isCardNumber', '4111 1111 1111 1112', false],
+    ['isCardNumber', '1700000000006', false],
+    ['isIban', 'DE89370400440532013000', true],
+    ['isIban', 'DE88370400440532013000', false],
+    ['isSafeCorrelationId', 'ssn:078-05-1120', false],
+    ['isSafeCorrelationId', 'ada@example.com', false],
+    ['isSafeCorrelationId', '4111111111111111', false],
+    ['isSafeCorrelationId', 'corr-0001', true],
+    ['isSafeCorrelationId', '9b2f0e4a-3c1d-4e5f-8a7b-6c5d4e3f2a1b', true],
+  ])(
+    '%s(%j) is %s: numbers must pass their checks, a correlation id must carry no personal data',
+    (predicate, text, expected) => {
+      expect(PREDICATES[predicate](text)).toBe(expected);
+    },
+  );
 });
 
 describe('safe ids', () => {
-  it('refuses a correlation id that carries personal data', () => {
-    expect(isSafeCorrelationId('ssn:078-05-1120')).toBe(false);
-    expect(isSafeCorrelationId('ada@example.com')).toBe(false);
-    expect(isSafeCorrelationId('4111111111111111')).toBe(false);
-    expect(isSafeCorrelationId('corr-0001')).toBe(true);
-    expect(isSafeCorrelationId('9b2f0e4a-3c1d-4e5f-8a7b-6c5d4e3f2a1b')).toBe(true);
-  });
-
   it('withholds an order id that is a card number', () => {
     expect(safeOrderId('4111111111111111')).toBeUndefined();
     expect(safeOrderId('ord-1')).toBe('ord-1');

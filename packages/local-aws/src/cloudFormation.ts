@@ -52,6 +52,10 @@ export const asArray = (value: unknown): unknown[] => {
 
 export const prop = (resource: CfnResource, name: string): unknown => resource.Properties?.[name];
 
+/** A property's nested value (`propAt(table, 'SSESpecification', 'SSEEnabled')`), undefined where any step is missing. */
+export const propAt = (resource: CfnResource, name: string, ...path: string[]): unknown =>
+  path.reduce<unknown>((value, key) => (isObject(value) ? value[key] : undefined), prop(resource, name));
+
 export const num = (value: unknown): number | undefined => {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))

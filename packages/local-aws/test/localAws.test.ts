@@ -1,6 +1,10 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { type LocalAws, startLocalAws, startSqs } from '../src';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hashApiKey, STORE_STATUS, storesTable } from '@order-pipeline/common';
+import { type LocalAws, SAMPLE_STORE_ID, SEED_STORES, seedStores, startLocalAws, startSqs } from '../src';
+
+const AT = new Date('2026-11-23T08:00:00.000Z');
 
 describe('startLocalAws()', () => {
   let local: LocalAws;
@@ -56,6 +60,37 @@ describe('startLocalAws()', () => {
       new ReceiveMessageCommand({ QueueUrl: local.queues.OrdersDeadLetterQueue?.url, WaitTimeSeconds: 1 }),
     );
     expect(Messages?.[0]?.Body).toBe('poison');
+  });
+
+  describe('its stores registry (seedStores())', () => {
+    it('seeds stores 1-8 open and 9 closed, each with its own fixed key', async () => {
+      expect(local.stores.map(({ storeId, status }) => `${storeId}:${status}`)).toEqual([
+        ...[1, 2, 3, 4, 5, 6, 7, 8].map((storeId) => `${storeId}:open`),
+        '9:closed',
+      ]);
+      expect(local.stores.find((store) => store.storeId === 9)?.status).toBe('closed');
+      expect(new Set(local.stores.map((store) => store.apiKey)).size).toBe(SEED_STORES.length);
+      expect(local.stores.find((store) => store.storeId === SAMPLE_STORE_ID)?.apiKey).toBe(
+        'local-dev-key-0123456789abcdef',
+      );
+    });
+
+    it('seeds again without undoing what an operator changed (a restart over persisted state)', async () => {
+      const table = local.tables.StoresTable ?? 'missing';
+      const stores = storesTable(DynamoDBDocumentClient.from(local.dynamo), table);
+      await stores.setStatus(1, STORE_STATUS.closed, AT);
+      await stores.replaceKey(
+        2,
+        { apiKeyId: 'rotated', apiKeyHash: hashApiKey('rotated-key-0123456789') },
+        AT,
+      );
+
+      const again = await seedStores(local.dynamo, table);
+
+      expect(again.find((store) => store.storeId === 1)?.status).toBe('closed');
+      expect(again.find((store) => store.storeId === 2)).not.toHaveProperty('apiKey');
+      expect((await stores.findByApiKey('local-dev-key-0123456789abcdef'))?.storeId).toBe(7);
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashApiKey, STORE_STATUS, type StoresTable, storesTable } from '@order-pipeline/common';
 import { aStore } from '@order-pipeline/common/testing';
-import { type LocalAws, SAMPLE_STORE_ID, SEED_STORES, seedStores, startLocalAws } from '../src';
+import { type LocalAws, startLocalAws } from '../src';
 
 const AT = new Date('2026-11-23T08:00:00.000Z');
 
@@ -75,40 +75,5 @@ describe('storesTable() (dynalite, the table created from order-consumer’s Clo
 
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(ids).toEqual(expect.arrayContaining([101, 102, 103, 104, 105, 106]));
-  });
-});
-
-describe('seedStores()', () => {
-  let local: LocalAws;
-
-  beforeAll(async () => {
-    local = await startLocalAws({ services: ['order-consumer'] });
-  }, 60_000);
-
-  afterAll(() => local?.stop());
-
-  it('seeds stores 1-8 open and 9 closed, each with its own fixed key', async () => {
-    expect(local.stores.map(({ storeId, status }) => `${storeId}:${status}`)).toEqual([
-      ...[1, 2, 3, 4, 5, 6, 7, 8].map((storeId) => `${storeId}:open`),
-      '9:closed',
-    ]);
-    expect(local.stores.find((store) => store.storeId === 9)?.status).toBe('closed');
-    expect(new Set(local.stores.map((store) => store.apiKey)).size).toBe(SEED_STORES.length);
-    expect(local.stores.find((store) => store.storeId === SAMPLE_STORE_ID)?.apiKey).toBe(
-      'local-dev-key-0123456789abcdef',
-    );
-  });
-
-  it('seeds again without undoing what an operator changed (a restart over persisted state)', async () => {
-    const table = local.tables.StoresTable ?? 'missing';
-    const stores = storesTable(DynamoDBDocumentClient.from(local.dynamo), table);
-    await stores.setStatus(1, STORE_STATUS.closed, AT);
-    await stores.replaceKey(2, { apiKeyId: 'rotated', apiKeyHash: hashApiKey('rotated-key-0123456789') }, AT);
-
-    const again = await seedStores(local.dynamo, table);
-
-    expect(again.find((store) => store.storeId === 1)?.status).toBe('closed');
-    expect(again.find((store) => store.storeId === 2)).not.toHaveProperty('apiKey');
-    expect((await stores.findByApiKey('local-dev-key-0123456789abcdef'))?.storeId).toBe(7);
   });
 });

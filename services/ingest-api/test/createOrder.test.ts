@@ -3,7 +3,6 @@ import {
   anOrder,
   FAKE_SPAN_ID,
   FAKE_TRACE_ID,
-  FakeOrdersTable,
   FIXED_NOW,
   fakeTracer,
   TRACE_HEADER,
@@ -13,19 +12,12 @@ import { createOrder, type OrderAccepted } from '../src/createOrder';
 import { MAX_ORDER_BYTES } from '../src/limits';
 import {
   type ErrorAnswer,
-  fakeRuntime,
+  fakeRoute,
   orderRequest,
   parseBody,
   recordingQueue,
   restApiEvent,
 } from './factories';
-
-const setup = (options: Parameters<typeof recordingQueue>[0] = {}) => {
-  const { runtime, spans, lines } = fakeRuntime();
-  const { queue, sent } = recordingQueue(options);
-  const orders = new FakeOrdersTable();
-  return { deps: { ...runtime, ordersQueue: queue, orders }, sent, orders, spans, lines };
-};
 
 /** A valid order's JSON with the customer's name holding the bytes C3 28 (a truncated sequence), as base64. */
 const invalidUtf8Body = (): string => {
@@ -44,7 +36,7 @@ const duplicateKeyBody = (): string =>
 
 describe('createOrder()', () => {
   it('sends the order with its attributes and trace header and answers 202 with its ids', async () => {
-    const { deps, sent } = setup();
+    const { deps, sent } = fakeRoute();
     const order = anOrder();
 
     const response = await createOrder(
@@ -77,7 +69,7 @@ describe('createOrder()', () => {
   });
 
   it('assigns an orderId matching ORDER_ID_PATTERN and createdAt when the store gave none', async () => {
-    const { deps, sent } = setup();
+    const { deps, sent } = fakeRoute();
 
     const response = await createOrder(restApiEvent({ body: orderRequest() }), deps);
 
@@ -91,7 +83,7 @@ describe('createOrder()', () => {
   });
 
   it('generates a correlation id when the request has none', async () => {
-    const { deps, sent } = setup();
+    const { deps, sent } = fakeRoute();
 
     const response = await createOrder(restApiEvent({ body: orderRequest() }), deps);
 
@@ -101,7 +93,7 @@ describe('createOrder()', () => {
   });
 
   it("continues the caller's X-Amzn-Trace-Id and annotates the span with the order", async () => {
-    const { deps, spans } = setup();
+    const { deps, spans } = fakeRoute();
     const order = anOrder({ storeId: 12 });
 
     await createOrder(
@@ -121,7 +113,7 @@ describe('createOrder()', () => {
   });
 
   it('accepts application/json with a utf-8 charset, in any case', async () => {
-    const { deps, sent } = setup();
+    const { deps, sent } = fakeRoute();
 
     const response = await createOrder(
       restApiEvent({
@@ -136,7 +128,7 @@ describe('createOrder()', () => {
   });
 
   it('reads a base64-encoded body', async () => {
-    const { deps, sent } = setup();
+    const { deps, sent } = fakeRoute();
     const order = anOrder();
 
     const response = await createOrder(
@@ -149,7 +141,7 @@ describe('createOrder()', () => {
   });
 
   it('answers 503 with Retry-After and the orderId to retry with when SQS fails', async () => {
-    const { deps, sent, spans, lines } = setup({ sendFails: new Error('ServiceUnavailable') });
+    const { deps, sent, spans, lines } = fakeRoute({ sendFails: new Error('ServiceUnavailable') });
     const order = anOrder();
 
     const response = await createOrder(restApiEvent({ body: order }), deps);
@@ -232,7 +224,7 @@ describe('createOrder()', () => {
     it.each(['ssn:078-05-1120', 'ada@example.com', 'card-4111111111111111', 'tel:+44-20-7946-0958'])(
       'refuses the x-correlation-id %j, which carries personal data, naming the header and never echoing it',
       async (correlationId) => {
-        const { deps, sent, spans, lines } = setup();
+        const { deps, sent, spans, lines } = fakeRoute();
 
         const response = await createOrder(
           restApiEvent({ body: orderRequest(), headers: { 'x-correlation-id': correlationId } }),
@@ -249,7 +241,7 @@ describe('createOrder()', () => {
     );
 
     it.each(cases)('%s', async (_name, event, status, code) => {
-      const { deps, sent } = setup();
+      const { deps, sent } = fakeRoute();
 
       const response = await createOrder(restApiEvent(event), deps);
 
@@ -261,7 +253,7 @@ describe('createOrder()', () => {
     });
 
     it('names the key that occurs twice', async () => {
-      const { deps } = setup();
+      const { deps } = fakeRoute();
 
       const response = await createOrder(restApiEvent({ body: duplicateKeyBody() }), deps);
 
@@ -271,7 +263,7 @@ describe('createOrder()', () => {
     });
 
     it('lists every bad field of an invalid order', async () => {
-      const { deps, sent } = setup();
+      const { deps, sent } = fakeRoute();
       const body = orderRequest({
         storeId: -1,
         currency: 'euro',
@@ -293,7 +285,7 @@ describe('createOrder()', () => {
   });
 
   it('keeps a U+FFFF in a customer name, escaped so that SQS accepts the body', async () => {
-    const { deps, sent } = setup();
+    const { deps, sent } = fakeRoute();
     const order = anOrder({ customer: { ...anOrder().customer, name: 'Ada \uFFFF Lovelace' } });
 
     const response = await createOrder(restApiEvent({ body: order }), deps);
@@ -305,7 +297,7 @@ describe('createOrder()', () => {
 
   describe('idempotency per (storeId, orderId)', () => {
     it('records the order ACCEPTED before sending it, and completes the record with the messageId', async () => {
-      const { deps, orders } = setup();
+      const { deps, orders } = fakeRoute();
       const order = anOrder();
 
       await createOrder(restApiEvent({ body: order }), deps);
@@ -321,7 +313,7 @@ describe('createOrder()', () => {
     });
 
     it('answers a replay of the same content 202 with the same orderId and messageId, sending nothing', async () => {
-      const { deps, sent } = setup();
+      const { deps, sent } = fakeRoute();
       const order = anOrder();
 
       const first = await createOrder(restApiEvent({ body: order }), deps);
@@ -354,7 +346,7 @@ describe('createOrder()', () => {
     });
 
     it('answers 409 order-conflict for other content under a used orderId, and sends nothing', async () => {
-      const { deps, sent, orders } = setup();
+      const { deps, sent, orders } = fakeRoute();
       const order = anOrder();
       await createOrder(restApiEvent({ body: order }), deps);
 
@@ -367,7 +359,7 @@ describe('createOrder()', () => {
     });
 
     it('keeps the record when SQS did not confirm, so that the same content resends and other content is refused', async () => {
-      const { deps, orders } = setup({ sendFails: new Error('socket hang up') });
+      const { deps, orders } = fakeRoute({ sendFails: new Error('socket hang up') });
       const order = anOrder();
       await createOrder(restApiEvent({ body: order }), deps);
       const healthy = recordingQueue();
@@ -383,7 +375,7 @@ describe('createOrder()', () => {
     });
 
     it('answers 503 table-unavailable, sending nothing, when the record cannot be written', async () => {
-      const { deps, sent, orders } = setup();
+      const { deps, sent, orders } = fakeRoute();
       orders.failNext.push(new Error('ProvisionedThroughputExceededException'));
 
       const response = await createOrder(restApiEvent({ body: anOrder() }), deps);
@@ -399,7 +391,7 @@ describe('createOrder()', () => {
     });
 
     it('still answers 202 when the record cannot be completed: the order is queued', async () => {
-      const { deps, orders, lines } = setup();
+      const { deps, orders, lines } = fakeRoute();
       const order = anOrder();
       orders.completeAccepted = async () => {
         throw new Error('throttled');
@@ -416,7 +408,7 @@ describe('createOrder()', () => {
 
   describe('Idempotency-Key', () => {
     it('derives the same orderId from the same key when the body has none: a retry is the same order', async () => {
-      const { deps, sent } = setup();
+      const { deps, sent } = fakeRoute();
       const request = orderRequest();
       const event = () =>
         restApiEvent({ body: request, headers: { 'Idempotency-Key': 'checkout-2026-11-22-0042' } });
@@ -432,7 +424,7 @@ describe('createOrder()', () => {
     });
 
     it('derives different orderIds for different keys, and for different stores with one key', async () => {
-      const { deps } = setup();
+      const { deps } = fakeRoute();
       const post = async (key: string, storeId: number) =>
         parseBody<OrderAccepted>(
           await createOrder(
@@ -451,7 +443,7 @@ describe('createOrder()', () => {
     });
 
     it('keeps the body’s orderId when there is one', async () => {
-      const { deps } = setup();
+      const { deps } = fakeRoute();
       const order = anOrder();
 
       const response = await createOrder(
@@ -468,7 +460,7 @@ describe('createOrder()', () => {
       ['not printable ASCII', 'clé-1'],
       ['with a control character', 'k\t1'],
     ])('refuses a key that is %s with 400, sending nothing', async (_label, key) => {
-      const { deps, sent } = setup();
+      const { deps, sent } = fakeRoute();
 
       const response = await createOrder(
         restApiEvent({ body: orderRequest(), headers: { 'Idempotency-Key': key } }),
@@ -482,7 +474,7 @@ describe('createOrder()', () => {
   });
 
   it("refuses an order for another store than the key's with 403, recording and sending nothing", async () => {
-    const { deps, sent, orders } = setup();
+    const { deps, sent, orders } = fakeRoute();
 
     const response = await createOrder(restApiEvent({ body: anOrder({ storeId: 8 }) }), deps);
 
@@ -497,7 +489,7 @@ describe('createOrder()', () => {
   });
 
   it('refuses an order from a closed store with 403 store-closed, recording and sending nothing', async () => {
-    const { deps, sent, orders } = setup();
+    const { deps, sent, orders } = fakeRoute();
 
     const response = await createOrder(
       restApiEvent({ body: anOrder({ storeId: 9 }), store: { storeId: 9, status: 'closed' } }),

@@ -1,5 +1,5 @@
 import { ORDER_ID_PATTERN } from '@order-pipeline/common';
-import { anOrder, FAKE_TRACE_ID, FakeOrdersTable } from '@order-pipeline/common/testing';
+import { anOrder, FAKE_TRACE_ID } from '@order-pipeline/common/testing';
 import { parseTraceHeader } from '@order-pipeline/common/tracing';
 import { type BatchReport, createOrderBatch } from '../src/createOrderBatch';
 import { MAX_BATCH_BODY_BYTES } from '../src/limits';
@@ -8,18 +8,15 @@ import {
   type BatchBehaviour,
   batchEvent,
   type ErrorAnswer,
-  fakeRuntime,
+  fakeRoute,
   orderRequest,
   parseBody,
-  recordingQueue,
   restApiEvent,
 } from './factories';
 
 const setup = (batch: BatchBehaviour = acceptAll) => {
-  const { runtime, spans, lines } = fakeRuntime();
-  const { queue, batchCalls } = recordingQueue({ batch });
-  const orders = new FakeOrdersTable();
-  const deps = { ...runtime, ordersQueue: queue, orders, sleep: async () => undefined };
+  const { deps: routeDeps, batchCalls, orders, spans, lines } = fakeRoute({ batch });
+  const deps = { ...routeDeps, sleep: async () => undefined };
   const invocation = { remainingTimeMs: () => 10_000 };
   const sentOrderIds = () => batchCalls.flat().map((entry) => entry.message.orderId);
   return { deps, invocation, batchCalls, sentOrderIds, orders, spans, lines };

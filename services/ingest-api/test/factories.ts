@@ -1,9 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { anOrderRequest, fakeTracer, fixedClock, recordingLogger } from '@order-pipeline/common/testing';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import {
+  anOrderRequest,
+  FakeOrdersTable,
+  fakeTracer,
+  fixedClock,
+  recordingLogger,
+} from '@order-pipeline/common/testing';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayRequestAuthorizerEvent,
+  Context,
+} from 'aws-lambda';
 import type { OrderMessage } from '../src/orderMessage';
 import type { BatchEntry, BatchSendResult, OrdersQueue } from '../src/ordersQueue';
 import type { RouteDependencies } from '../src/requestScope';
+
+/** A route's Lambda handler and the store authorizer, as API Gateway invokes them. */
+export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type Authorizer = (
+  event: APIGatewayRequestAuthorizerEvent,
+  context: Context,
+) => Promise<APIGatewayAuthorizerResult>;
 
 export interface EventOverrides {
   method?: 'GET' | 'POST';
@@ -144,6 +163,14 @@ export const recordingQueue = (options: { sendFails?: Error; batch?: BatchBehavi
     },
   };
   return { queue, sent, batchCalls };
+};
+
+/** A route's dependencies over fakes: the runtime's, a recording queue (`queueOptions`) and an in-memory orders table. */
+export const fakeRoute = (queueOptions: Parameters<typeof recordingQueue>[0] = {}) => {
+  const { runtime, spans, lines } = fakeRuntime();
+  const { queue, sent, batchCalls } = recordingQueue(queueOptions);
+  const orders = new FakeOrdersTable();
+  return { deps: { ...runtime, ordersQueue: queue, orders }, sent, batchCalls, orders, spans, lines };
 };
 
 /** An order as a store submits it: no orderId, no createdAt. */

@@ -15,18 +15,10 @@ import {
   type SegmentDocument,
   startLocalAws,
 } from '@order-pipeline/local-aws';
-import type {
-  APIGatewayAuthorizerResult,
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  APIGatewayRequestAuthorizerEvent,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { OrderAccepted } from '../src/createOrder';
 import type { BatchReport } from '../src/createOrderBatch';
-import { batchEvent, getEvent, orderRequest, restApiEvent } from './factories';
-
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+import { type Authorizer, batchEvent, getEvent, type Handler, orderRequest, restApiEvent } from './factories';
 
 // The real handlers (middy, SDK clients built from the environment, X-Ray capture) against the
 // embedded SQS and DynamoDB, provisioned from order-consumer's own resources.
@@ -35,10 +27,7 @@ describe('the ingest-api handlers against the embedded SQS and DynamoDB', () => 
   let daemon: SegmentCollector;
   let restoreEnv: () => void = () => undefined;
   let handlers: { createOrder: Handler; createOrderBatch: Handler; getOrder: Handler };
-  let authorize: (
-    event: APIGatewayRequestAuthorizerEvent,
-    context: Context,
-  ) => Promise<APIGatewayAuthorizerResult>;
+  let authorize: Authorizer;
   let queueUrl: string;
 
   beforeAll(async () => {

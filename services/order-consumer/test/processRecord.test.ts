@@ -28,6 +28,13 @@ const throttled = () =>
     $metadata: { httpStatusCode: 400 },
   });
 
+/** The one warning line `processRecord` writes for an outcome: its message holds `message`, its attributes hold `attributes`. */
+const warning = (message: string, attributes: Record<string, unknown>) => ({
+  level: 'warn',
+  message: expect.stringContaining(message),
+  attributes: expect.objectContaining(attributes),
+});
+
 describe('processRecord()', () => {
   it("annotates each record's span with its outcome, so a trace tells processed from duplicate", async () => {
     const { deps, spans } = fakeDependencies();
@@ -265,18 +272,14 @@ describe('processRecord()', () => {
       await expect(processRecord(record, deps)).rejects.toThrow('message has no store_id attribute');
 
       expect(logs).toEqual([
-        {
-          level: 'warn',
-          message: expect.stringContaining('poison message'),
-          attributes: expect.objectContaining({
-            outcome: 'poison',
-            classification: DEAD_LETTER_CLASS.missingStoreId,
-            messageId: record.messageId,
-            orderId: order.orderId,
-            storeId: undefined,
-            traceId: PRODUCER_ROOT,
-          }),
-        },
+        warning('poison message', {
+          outcome: 'poison',
+          classification: DEAD_LETTER_CLASS.missingStoreId,
+          messageId: record.messageId,
+          orderId: order.orderId,
+          storeId: undefined,
+          traceId: PRODUCER_ROOT,
+        }),
       ]);
       expect(metrics).toEqual([{ name: OUTCOME_METRIC.poison, value: 1 }]);
     });
@@ -313,17 +316,13 @@ describe('processRecord()', () => {
       await expect(processRecord(record, deps)).rejects.toThrow('Rate exceeded');
 
       expect(logs).toEqual([
-        {
-          level: 'warn',
-          message: expect.stringContaining('transient failure'),
-          attributes: expect.objectContaining({
-            outcome: 'transient',
-            messageId: record.messageId,
-            retryInSeconds: 2,
-            visibilityChanged: true,
-            errorName: 'ProvisionedThroughputExceededException',
-          }),
-        },
+        warning('transient failure', {
+          outcome: 'transient',
+          messageId: record.messageId,
+          retryInSeconds: 2,
+          visibilityChanged: true,
+          errorName: 'ProvisionedThroughputExceededException',
+        }),
       ]);
       expect(metrics).toEqual([{ name: OUTCOME_METRIC.transient, value: 1 }]);
     });

@@ -26,10 +26,17 @@ export class FakeOrdersTable implements OrdersTable {
   /** Thrown by every call for these orderIds. */
   readonly failures = new Map<string, unknown>();
 
-  private enter(method: keyof OrdersTable, argument: OrderKey): void {
+  /** Records a call, throws the error scheduled for it if any, and answers the item the call is about. */
+  private enter(method: keyof OrdersTable, argument: OrderKey): StoredOrder | undefined {
     this.calls.push({ method, argument });
     if (this.failNext.length > 0) throw this.failNext.shift();
     if (this.failures.has(argument.orderId)) throw this.failures.get(argument.orderId);
+    return this.item(argument);
+  }
+
+  /** Stores an item as DynamoDB would: without its undefined attributes. */
+  private write(item: StoredOrder): void {
+    this.items.set(keyOf(item), withoutUndefined(item));
   }
 
   /** Stores an item as it is, for a test's starting state. */
@@ -50,22 +57,17 @@ export class FakeOrdersTable implements OrdersTable {
   }
 
   async get(key: OrderKey) {
-    this.enter('get', key);
-    return this.items.get(keyOf(key));
+    return this.enter('get', key);
   }
 
   async recordAccepted(accepted: Parameters<OrdersTable['recordAccepted']>[0]): Promise<AcceptResult> {
-    this.enter('recordAccepted', accepted);
-    const stored = this.item(accepted);
+    const stored = this.enter('recordAccepted', accepted);
     if (
       stored === undefined ||
       (stored.status === ORDER_STATUS.deadLettered && stored.fingerprint === undefined)
     ) {
       const { at, ...rest } = accepted;
-      this.items.set(
-        keyOf(accepted),
-        withoutUndefined({ ...rest, status: ORDER_STATUS.accepted, acceptedAt: at, updatedAt: at }),
-      );
+      this.write({ ...rest, status: ORDER_STATUS.accepted, acceptedAt: at, updatedAt: at });
       return { outcome: 'recorded' };
     }
     return stored.fingerprint === accepted.fingerprint
@@ -79,16 +81,14 @@ export class FakeOrdersTable implements OrdersTable {
     messageId: string,
     at: string,
   ): Promise<ChangeResult> {
-    this.enter('completeAccepted', key);
-    const stored = this.item(key);
+    const stored = this.enter('completeAccepted', key);
     if (stored?.status !== ORDER_STATUS.accepted || stored.fingerprint !== fingerprint) return 'unchanged';
     this.items.set(keyOf(key), { ...stored, messageId, updatedAt: at });
     return 'changed';
   }
 
   async releaseAccepted(key: OrderKey, fingerprint: string): Promise<ChangeResult> {
-    this.enter('releaseAccepted', key);
-    const stored = this.item(key);
+    const stored = this.enter('releaseAccepted', key);
     if (
       stored?.status !== ORDER_STATUS.accepted ||
       stored.fingerprint !== fingerprint ||
@@ -101,24 +101,19 @@ export class FakeOrdersTable implements OrdersTable {
   }
 
   async putProcessed(processed: Parameters<OrdersTable['putProcessed']>[0]): Promise<ProcessResult> {
-    this.enter('putProcessed', processed);
-    const stored = this.item(processed);
+    const stored = this.enter('putProcessed', processed);
     const replaceable =
       stored === undefined ||
       (stored.status === ORDER_STATUS.deadLettered && stored.fingerprint === undefined) ||
       (stored.status !== ORDER_STATUS.processed && stored.fingerprint === processed.fingerprint);
     if (!replaceable) return stored.fingerprint === processed.fingerprint ? 'duplicate' : 'conflict';
     const { at, ...rest } = processed;
-    this.items.set(
-      keyOf(processed),
-      withoutUndefined({ ...rest, status: ORDER_STATUS.processed, processedAt: at, updatedAt: at }),
-    );
+    this.write({ ...rest, status: ORDER_STATUS.processed, processedAt: at, updatedAt: at });
     return 'created';
   }
 
   async markDeadLettered(marked: Parameters<OrdersTable['markDeadLettered']>[0]): Promise<ChangeResult> {
-    this.enter('markDeadLettered', marked);
-    const stored = this.item(marked);
+    const stored = this.enter('markDeadLettered', marked);
     const markable =
       stored === undefined ||
       (marked.fingerprint === undefined
@@ -127,17 +122,14 @@ export class FakeOrdersTable implements OrdersTable {
           (stored.fingerprint === undefined || stored.fingerprint === marked.fingerprint));
     if (!markable) return 'unchanged';
     const { classification, reason, at, ...rest } = marked;
-    this.items.set(
-      keyOf(marked),
-      withoutUndefined({
-        ...stored,
-        ...withoutUndefined(rest),
-        status: ORDER_STATUS.deadLettered,
-        deadLetterClass: classification,
-        deadLetterReason: reason,
-        updatedAt: at,
-      }),
-    );
+    this.write({
+      ...stored,
+      ...withoutUndefined(rest),
+      status: ORDER_STATUS.deadLettered,
+      deadLetterClass: classification,
+      deadLetterReason: reason,
+      updatedAt: at,
+    });
     return 'changed';
   }
 }
