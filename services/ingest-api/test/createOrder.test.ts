@@ -330,7 +330,7 @@ describe('createOrder()', () => {
     });
 
     it("answers a replay with the first request's traceId: the trace that follows the queued message", async () => {
-      const { deps } = setup();
+      const { deps } = fakeRoute();
       const order = anOrder();
       const replayTrace = '1-6b0e0b2a-0123456789abcdef01234567';
 
