@@ -5,52 +5,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { maskPersonalData, ORDER_ID_PATTERN } from '@order-pipeline/common';
-import { ordersTable, type StoredOrder } from '@order-pipeline/common/orders-table';
+import { ordersTable } from '@order-pipeline/common/orders-table';
 import { LOCAL_CREDENTIALS, type StackInfo } from '@order-pipeline/local-aws/stack-file';
 import { connect } from '../../services/dlq-handler/src/cli/clients';
 import { runCli } from '../../services/dlq-handler/src/cli/run';
 import { readDocuments } from '../traces/cli';
 import { buildTrees, toNodes, traceIdsOfOrder } from '../traces/traceTree';
-import { type TraceWaterfall, waterfall } from './consoleTrace';
-import { collectStatus, type StatusReport } from './status';
+import type { CommandRun, OrderView, PipelineView, QueueView } from './console-page/views';
+import { waterfall } from './consoleTrace';
+import { collectStatus } from './status';
 
-/** One queue as the Pipeline view shows it. */
-export interface QueueView {
-  id: string;
-  name: string;
-  visible: number;
-  inFlight: number;
-  delayed: number;
-  /** Seconds since the oldest message (waiting, in flight or delayed) was sent; null when empty. */
-  oldestAgeSeconds: number | null;
-}
-
-export interface PipelineView {
-  status: StatusReport['status'];
-  startedAt: string;
-  apiBaseUrl: string;
-  queues: QueueView[];
-  orders: StatusReport['orders'];
-  deadLetters: StatusReport['deadLetters'];
-  services: StatusReport['services'];
-  /** When this was read (ISO). */
-  at: string;
-}
-
-/** What one `pnpm dlq` run printed, line by line, and its exit code. */
-export interface CommandRun {
-  command: string;
-  exitCode: number;
-  lines: Array<{ stream: 'out' | 'err'; text: string }>;
-}
-
-export interface OrderView {
-  storeId: number;
-  orderId: string;
-  /** The orders table's item, personal data masked; undefined when there is none. */
-  order?: StoredOrder;
-  traces: TraceWaterfall[];
-}
+export type { CommandRun, OrderView, PipelineView, QueueView };
 
 export interface ConsoleApi {
   pipeline(): Promise<PipelineView>;

@@ -1,33 +1,9 @@
 // One trace as the console's waterfall: the same tree `pnpm traces` draws (traceTree.ts), laid out
 // on a time axis, with the time each message waited in a queue between two services made visible.
 import type { TraceNode } from '../traces/traceTree';
+import type { TraceStage, TraceWaterfall, WaterfallRow } from './console-page/views';
 
-/** Where a row stands in the pipeline: ingest → SQS → consumer → DynamoDB → DLQ handler. */
-export type TraceStage = 'ingest' | 'SQS' | 'consumer' | 'DynamoDB' | 'DLQ handler' | 'other';
-
-export interface WaterfallRow {
-  /** 0 for a service's segment, 1+ for its subsegments. */
-  depth: number;
-  stage: TraceStage;
-  service: string;
-  /** The segment's name, or the AWS operation (`DynamoDB.PutItem`); `waiting in ...` for a queue wait. */
-  label: string;
-  /** Milliseconds from the trace's first segment. */
-  offsetMs: number;
-  /** Undefined while the segment is still in progress. */
-  durationMs?: number;
-  error: boolean;
-  annotations: Record<string, string | number | boolean>;
-}
-
-export interface TraceWaterfall {
-  traceId: string;
-  /** ISO time of the first segment. */
-  startedAt: string;
-  /** From the first segment's start to the last one's end. */
-  totalMs: number;
-  rows: WaterfallRow[];
-}
+export type { TraceStage, TraceWaterfall, WaterfallRow };
 
 const SERVICE_STAGES: Record<string, TraceStage> = {
   'ingest-api': 'ingest',

@@ -3,67 +3,7 @@
 
 type View = 'pipeline' | 'dead-letters' | 'order' | 'token';
 
-interface QueueView {
-  id: string;
-  name: string;
-  visible: number;
-  inFlight: number;
-  delayed: number;
-  oldestAgeSeconds: number | null;
-}
-interface ServiceView {
-  pid: number | null;
-  alive: boolean;
-  state: string;
-  restarts: number;
-  lastExit?: string;
-}
-interface PipelineView {
-  status: string;
-  startedAt: string;
-  queues: QueueView[];
-  orders: { total: number; byStatus: Record<string, number> };
-  deadLetters: { total: number; byClass: Record<string, number>; byStatus: Record<string, number> };
-  services: Record<string, ServiceView>;
-  at: string;
-}
-interface DeadLetterSummary {
-  messageId: string;
-  archivedAt: string;
-  classification: string;
-  status: string;
-  storeId?: number;
-  orderId?: string;
-  receiveCount: number;
-  redriveCount: number;
-}
-interface CommandRun {
-  command: string;
-  exitCode: number;
-  lines: Array<{ stream: 'out' | 'err'; text: string }>;
-}
-interface WaterfallRow {
-  depth: number;
-  stage: string;
-  service: string;
-  label: string;
-  offsetMs: number;
-  durationMs?: number;
-  error: boolean;
-  annotations: Record<string, string | number | boolean>;
-}
-interface TraceWaterfall {
-  traceId: string;
-  startedAt: string;
-  totalMs: number;
-  rows: WaterfallRow[];
-}
-interface OrderView {
-  storeId: number;
-  orderId: string;
-  order?: Record<string, unknown> & { status?: string };
-  traces: TraceWaterfall[];
-}
+import type { CommandRun, DeadLetterSummary, OrderView, PipelineView, TraceWaterfall } from './views';
 
 const POLL_MS = 2000;
 const TOKEN_KEY = 'order-pipeline-console-token';
