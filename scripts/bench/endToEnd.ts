@@ -223,13 +223,19 @@ const throughput = async (
   options: { count: number; concurrency: number; ordersPerRequest: number; rawPutsPerSecond: number },
 ): Promise<ThroughputFigures> => {
   const runId = `tp${randomUUID().slice(0, 6)}`;
-  // Grouped by store: a key sends orders of its own store only, so a batch holds one store's orders.
-  const plan = planTraffic(options.count, 8, 0, runId)
-    .map(({ order }) => order)
-    .sort((a, b) => a.storeId - b.storeId);
+  const plan = planTraffic(options.count, 8, 0, runId).map(({ order }) => order);
+  // Chunked per store: a key sends orders of its own store only, so a batch holds one store's orders
+  // (whatever the count per store).
+  const byStore = new Map<number, Order[]>();
+  for (const order of plan) {
+    const orders = byStore.get(order.storeId);
+    if (orders) orders.push(order);
+    else byStore.set(order.storeId, [order]);
+  }
   const requests: Order[][] = [];
-  for (let start = 0; start < plan.length; start += options.ordersPerRequest)
-    requests.push(plan.slice(start, start + options.ordersPerRequest));
+  for (const orders of byStore.values())
+    for (let start = 0; start < orders.length; start += options.ordersPerRequest)
+      requests.push(orders.slice(start, start + options.ordersPerRequest));
   const sentAt = new Map<string, number>();
   const cpuBefore = await stack.cpuMs();
   const started = Date.now();
