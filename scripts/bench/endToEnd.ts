@@ -36,6 +36,8 @@ export interface ThroughputFigures extends LatencyFigures {
   lost: number;
   /** Requests answered 5xx (e.g. a 504 while a worker cold-starts on a busy machine) and sent again. */
   retries: number;
+  /** The same during the warm-up at this shape (cold workers: 504s from serverless-offline's timeout). */
+  warmUpRetries?: number;
   /** Raw conditional puts per second measured just before this throughput run (the machine is shared). */
   rawPutsPerSecond: number;
   /** ordersPerSecond / rawPutsPerSecond. */
@@ -47,6 +49,8 @@ export interface ThroughputFigures extends LatencyFigures {
 export interface EndToEndFigures {
   /** LOCAL_SQS_POLLERS_PER_EVENT of the run (pollers per sqs event). */
   pollersPerEvent: number;
+  /** LOCAL_WORKERS_PER_FUNCTION of the run (ingest-api's worker threads per function; 0: no cap). */
+  workersPerFunction?: number;
   /** The slowest essential part: dynalite conditional puts per second, 10 in flight, at the start. */
   rawConditionalPutsPerSecond: number;
   single: LatencyFigures;
@@ -391,11 +395,12 @@ const warmUp = async (
   client: Client,
   shape: { concurrency: number; ordersPerRequest: number },
 ) => {
-  await throughput(stack, client, {
+  const { retries } = await throughput(stack, client, {
     count: shape.concurrency * shape.ordersPerRequest * 3,
     ...shape,
     rawPutsPerSecond: 1,
   });
+  return retries;
 };
 
 export const measureEndToEnd = async (options: {
@@ -404,29 +409,36 @@ export const measureEndToEnd = async (options: {
   concurrency: number;
 }): Promise<EndToEndFigures> => {
   const pollersPerEvent = Number(process.env.LOCAL_SQS_POLLERS_PER_EVENT ?? 1);
+  const workersPerFunction = Number(process.env.LOCAL_WORKERS_PER_FUNCTION ?? 4);
   const measured = await withStack(async (stack, client) => {
     const rawConditionalPutsPerSecond = await rawConditionalPuts(stack.info, 3000);
     await singleOrderLatency(client, 5); // warm-up: first bundles, first connections
     const single = await singleOrderLatency(client, options.singleSamples);
     const singleShape = { concurrency: options.concurrency, ordersPerRequest: 1 };
-    await warmUp(stack, client, singleShape);
+    const singleWarmUpRetries = await warmUp(stack, client, singleShape);
     // The raw rate again just before each throughput run: on a shared machine the load changes
     // within minutes, and a ratio means something only against a rate measured alongside.
-    const singlePosts = await throughput(stack, client, {
-      count: options.orders,
-      ...singleShape,
-      rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
-    });
+    const singlePosts = {
+      ...(await throughput(stack, client, {
+        count: options.orders,
+        ...singleShape,
+        rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
+      })),
+      warmUpRetries: singleWarmUpRetries,
+    };
     const batchShape = {
       concurrency: Math.max(1, Math.round(options.concurrency / 4)),
       ordersPerRequest: ORDERS_PER_BATCH_REQUEST,
     };
-    await warmUp(stack, client, batchShape);
-    const batchedPosts = await throughput(stack, client, {
-      count: options.orders,
-      ...batchShape,
-      rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
-    });
+    const batchedWarmUpRetries = await warmUp(stack, client, batchShape);
+    const batchedPosts = {
+      ...(await throughput(stack, client, {
+        count: options.orders,
+        ...batchShape,
+        rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
+      })),
+      warmUpRetries: batchedWarmUpRetries,
+    };
     return { rawConditionalPutsPerSecond, single, singlePosts, batchedPosts };
   });
   const singleUnpatched = await withUnpatchedSqsPlugin(() =>
@@ -437,6 +449,7 @@ export const measureEndToEnd = async (options: {
   );
   return {
     pollersPerEvent,
+    workersPerFunction,
     ...measured,
     singleUnpatched,
     patchSpeedup: round(singleUnpatched.p50Ms / measured.single.p50Ms, 1),
