@@ -389,18 +389,29 @@ const withUnpatchedSqsPlugin = async <T>(work: () => Promise<T>): Promise<T> => 
   }
 };
 
-/** Sends `count` orders at the given shape and waits for them: workers and connections warm. */
-const warmUp = async (
+/**
+ * Throughput of `count` orders at one shape, warmed first with three rounds of that shape (workers
+ * and connections warm; its 5xx retries kept as warmUpRetries), the raw put rate measured in between. The raw rate is
+ * measured just before each run: on a shared machine the load changes within minutes, and a ratio
+ * means something only against a rate measured alongside.
+ */
+const warmThroughput = async (
   stack: RunningStack,
   client: Client,
   shape: { concurrency: number; ordersPerRequest: number },
-) => {
-  const { retries } = await throughput(stack, client, {
+  count: number,
+): Promise<ThroughputFigures> => {
+  const warmUp = await throughput(stack, client, {
     count: shape.concurrency * shape.ordersPerRequest * 3,
     ...shape,
     rawPutsPerSecond: 1,
   });
-  return retries;
+  const measured = await throughput(stack, client, {
+    count,
+    ...shape,
+    rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
+  });
+  return { ...measured, warmUpRetries: warmUp.retries };
 };
 
 export const measureEndToEnd = async (options: {
@@ -414,31 +425,21 @@ export const measureEndToEnd = async (options: {
     const rawConditionalPutsPerSecond = await rawConditionalPuts(stack.info, 3000);
     await singleOrderLatency(client, 5); // warm-up: first bundles, first connections
     const single = await singleOrderLatency(client, options.singleSamples);
-    const singleShape = { concurrency: options.concurrency, ordersPerRequest: 1 };
-    const singleWarmUpRetries = await warmUp(stack, client, singleShape);
-    // The raw rate again just before each throughput run: on a shared machine the load changes
-    // within minutes, and a ratio means something only against a rate measured alongside.
-    const singlePosts = {
-      ...(await throughput(stack, client, {
-        count: options.orders,
-        ...singleShape,
-        rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
-      })),
-      warmUpRetries: singleWarmUpRetries,
-    };
-    const batchShape = {
-      concurrency: Math.max(1, Math.round(options.concurrency / 4)),
-      ordersPerRequest: ORDERS_PER_BATCH_REQUEST,
-    };
-    const batchedWarmUpRetries = await warmUp(stack, client, batchShape);
-    const batchedPosts = {
-      ...(await throughput(stack, client, {
-        count: options.orders,
-        ...batchShape,
-        rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
-      })),
-      warmUpRetries: batchedWarmUpRetries,
-    };
+    const singlePosts = await warmThroughput(
+      stack,
+      client,
+      { concurrency: options.concurrency, ordersPerRequest: 1 },
+      options.orders,
+    );
+    const batchedPosts = await warmThroughput(
+      stack,
+      client,
+      {
+        concurrency: Math.max(1, Math.round(options.concurrency / 4)),
+        ordersPerRequest: ORDERS_PER_BATCH_REQUEST,
+      },
+      options.orders,
+    );
     return { rawConditionalPutsPerSecond, single, singlePosts, batchedPosts };
   });
   const singleUnpatched = await withUnpatchedSqsPlugin(() =>
