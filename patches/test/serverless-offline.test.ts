@@ -43,6 +43,7 @@ custom:
     httpPort: ${httpPort}
     lambdaPort: "off"
     noPrependStageInUrl: true
+    maxWorkersPerFunction: 2
 functions:
   hello:
     handler: handler.hello
@@ -50,6 +51,10 @@ functions:
       - http: { method: get, path: open }
       - http: { method: get, path: shared, cors: { origins: ["${ALLOWED}"] } }
       - http: { method: get, path: keyed, private: true }
+  busy:
+    handler: handler.busy
+    events:
+      - http: { method: get, path: busy }
   authorize:
     handler: handler.authorize
   echo:
@@ -92,6 +97,11 @@ exports.authorize = async (event) => {
   const statement = { Action: 'execute-api:Invoke', Effect: mode === 'deny' ? 'Deny' : 'Allow', Resource: event.methodArn };
   if (mode === 'elsewhere') statement.Resource = 'arn:aws:execute-api:eu-west-1:*:*/*/GET/elsewhere';
   return { principalId: 'probe', policyDocument: { Version: '2012-10-17', Statement: [statement] } };
+};
+// Busy long enough that concurrent requests overlap; answers with the worker thread it ran in.
+exports.busy = async () => {
+  await new Promise((done) => setTimeout(done, 1000));
+  return { statusCode: 200, body: String(require('node:worker_threads').threadId) };
 };
 exports.echo = async (event) => {
   const name = Object.keys(event.headers).find((header) => header.toLowerCase() === 'content-type');
@@ -299,6 +309,15 @@ describe('serverless-offline 14.8.2, patched', () => {
       expect(response.status).toBe(200);
       expect(await response.text()).toBe('hi');
       expect(response.headers.get('accept-ranges')).toBeNull();
+    });
+  });
+
+  describe('with maxWorkersPerFunction', () => {
+    it('runs concurrent invocations of a function in at most that many workers, the others waiting for one', async () => {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => fetch(`${base}/busy`)));
+      expect(answers.map(({ status }) => status)).toEqual(Array(6).fill(200));
+      const workers = new Set(await Promise.all(answers.map((answer) => answer.text())));
+      expect(workers.size).toBeLessThanOrEqual(2);
     });
   });
 });

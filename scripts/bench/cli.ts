@@ -86,14 +86,14 @@ export const renderTable = (results: {
   if (e2e) {
     const { single, singlePosts, batchedPosts, singleUnpatched } = e2e;
     const throughputRows = (label: string, run: typeof singlePosts, target: number) => [
-      `| local e2e, ${label}: ${run.orders} orders, ${run.concurrency} requests in flight, ${run.lost} lost, ${run.retries} retried: p50/p95/p99 | ${run.p50Ms} / ${run.p95Ms} / ${run.p99Ms} ms | |`,
+      `| local e2e, ${label}: ${run.orders} orders, ${run.concurrency} requests in flight, ${run.lost} lost, ${run.retries} retried${run.warmUpRetries === undefined ? '' : ` (${run.warmUpRetries} in its warm-up)`}: p50/p95/p99 | ${run.p50Ms} / ${run.p95Ms} / ${run.p99Ms} ms | |`,
       `| local e2e, ${label}: throughput, and its ratio to the raw conditional-put rate measured just before (${run.rawPutsPerSecond}/s) | ${run.ordersPerSecond} orders/s, ratio ${run.ofRawPutRate} | >= ${target}: ${verdict(run.ofRawPutRate >= target && run.lost === 0)} |`,
       `| local e2e, ${label}: CPU ms per order | ${Object.entries(run.cpuMsPerOrder)
         .map(([name, ms]) => `${name} ${ms}`)
         .join('; ')} | |`,
     ];
     lines.push(
-      `| local e2e: raw dynalite conditional puts (10 in flight) at the start of the run; pollers per sqs event ${e2e.pollersPerEvent} | ${e2e.rawConditionalPutsPerSecond} puts/s | |`,
+      `| local e2e: raw dynalite conditional puts (10 in flight) at the start of the run; pollers per sqs event ${e2e.pollersPerEvent}${e2e.workersPerFunction === undefined ? '' : `; ingest-api workers per function ${e2e.workersPerFunction || 'uncapped'}`} | ${e2e.rawConditionalPutsPerSecond} puts/s | |`,
       `| local e2e, one order at a time (${single.orders}, warm): POST -> PROCESSED p50/p95/p99 | ${single.p50Ms} / ${single.p95Ms} / ${single.p99Ms} ms | p50 <= 25 ms: ${verdict(single.p50Ms <= 25)} |`,
       ...throughputRows('single-order POSTs', singlePosts, 0.25),
       ...throughputRows(`POST /orders/batch (${batchedPosts.ordersPerRequest} a request)`, batchedPosts, 0.5),
@@ -137,7 +137,8 @@ export const benchProgram = (deps: BenchDeps): Program<typeof OPTIONS> => ({
      read in one scan, lost orders counted, as a ratio of the raw put rate (targets >= 0.25 and >= 0.5),
      with CPU ms per order of each process of the stack; and single-order latency with the unpatched
      serverless-offline-sqs (the speed-up the patches buy). LOCAL_SQS_POLLERS_PER_EVENT sets the
-     pollers per sqs event (default 1).
+     pollers per sqs event (default 1), LOCAL_WORKERS_PER_FUNCTION ingest-api's workers per function
+     (default 4; 0: none).
 Prints a table and writes bench/results/latest.json.`,
   options: OPTIONS,
   notes: 'Exit codes: 0 measured, 1 a measurement failed, 2 usage.',

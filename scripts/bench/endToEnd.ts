@@ -36,6 +36,8 @@ export interface ThroughputFigures extends LatencyFigures {
   lost: number;
   /** Requests answered 5xx (e.g. a 504 while a worker cold-starts on a busy machine) and sent again. */
   retries: number;
+  /** The same during the warm-up at this shape (cold workers: 504s from serverless-offline's timeout). */
+  warmUpRetries?: number;
   /** Raw conditional puts per second measured just before this throughput run (the machine is shared). */
   rawPutsPerSecond: number;
   /** ordersPerSecond / rawPutsPerSecond. */
@@ -47,6 +49,8 @@ export interface ThroughputFigures extends LatencyFigures {
 export interface EndToEndFigures {
   /** LOCAL_SQS_POLLERS_PER_EVENT of the run (pollers per sqs event). */
   pollersPerEvent: number;
+  /** LOCAL_WORKERS_PER_FUNCTION of the run (ingest-api's worker threads per function; 0: no cap). */
+  workersPerFunction?: number;
   /** The slowest essential part: dynalite conditional puts per second, 10 in flight, at the start. */
   rawConditionalPutsPerSecond: number;
   single: LatencyFigures;
@@ -223,13 +227,19 @@ const throughput = async (
   options: { count: number; concurrency: number; ordersPerRequest: number; rawPutsPerSecond: number },
 ): Promise<ThroughputFigures> => {
   const runId = `tp${randomUUID().slice(0, 6)}`;
-  // Grouped by store: a key sends orders of its own store only, so a batch holds one store's orders.
-  const plan = planTraffic(options.count, 8, 0, runId)
-    .map(({ order }) => order)
-    .sort((a, b) => a.storeId - b.storeId);
+  const plan = planTraffic(options.count, 8, 0, runId).map(({ order }) => order);
+  // Chunked per store: a key sends orders of its own store only, so a batch holds one store's orders
+  // (whatever the count per store).
+  const byStore = new Map<number, Order[]>();
+  for (const order of plan) {
+    const orders = byStore.get(order.storeId);
+    if (orders) orders.push(order);
+    else byStore.set(order.storeId, [order]);
+  }
   const requests: Order[][] = [];
-  for (let start = 0; start < plan.length; start += options.ordersPerRequest)
-    requests.push(plan.slice(start, start + options.ordersPerRequest));
+  for (const orders of byStore.values())
+    for (let start = 0; start < orders.length; start += options.ordersPerRequest)
+      requests.push(orders.slice(start, start + options.ordersPerRequest));
   const sentAt = new Map<string, number>();
   const cpuBefore = await stack.cpuMs();
   const started = Date.now();
@@ -379,17 +389,29 @@ const withUnpatchedSqsPlugin = async <T>(work: () => Promise<T>): Promise<T> => 
   }
 };
 
-/** Sends `count` orders at the given shape and waits for them: workers and connections warm. */
-const warmUp = async (
+/**
+ * Throughput of `count` orders at one shape, warmed first with three rounds of that shape (workers
+ * and connections warm; its 5xx retries kept as warmUpRetries), the raw put rate measured in between. The raw rate is
+ * measured just before each run: on a shared machine the load changes within minutes, and a ratio
+ * means something only against a rate measured alongside.
+ */
+const warmThroughput = async (
   stack: RunningStack,
   client: Client,
   shape: { concurrency: number; ordersPerRequest: number },
-) => {
-  await throughput(stack, client, {
+  count: number,
+): Promise<ThroughputFigures> => {
+  const warmUp = await throughput(stack, client, {
     count: shape.concurrency * shape.ordersPerRequest * 3,
     ...shape,
     rawPutsPerSecond: 1,
   });
+  const measured = await throughput(stack, client, {
+    count,
+    ...shape,
+    rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
+  });
+  return { ...measured, warmUpRetries: warmUp.retries };
 };
 
 export const measureEndToEnd = async (options: {
@@ -398,29 +420,26 @@ export const measureEndToEnd = async (options: {
   concurrency: number;
 }): Promise<EndToEndFigures> => {
   const pollersPerEvent = Number(process.env.LOCAL_SQS_POLLERS_PER_EVENT ?? 1);
+  const workersPerFunction = Number(process.env.LOCAL_WORKERS_PER_FUNCTION ?? 4);
   const measured = await withStack(async (stack, client) => {
     const rawConditionalPutsPerSecond = await rawConditionalPuts(stack.info, 3000);
     await singleOrderLatency(client, 5); // warm-up: first bundles, first connections
     const single = await singleOrderLatency(client, options.singleSamples);
-    const singleShape = { concurrency: options.concurrency, ordersPerRequest: 1 };
-    await warmUp(stack, client, singleShape);
-    // The raw rate again just before each throughput run: on a shared machine the load changes
-    // within minutes, and a ratio means something only against a rate measured alongside.
-    const singlePosts = await throughput(stack, client, {
-      count: options.orders,
-      ...singleShape,
-      rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
-    });
-    const batchShape = {
-      concurrency: Math.max(1, Math.round(options.concurrency / 4)),
-      ordersPerRequest: ORDERS_PER_BATCH_REQUEST,
-    };
-    await warmUp(stack, client, batchShape);
-    const batchedPosts = await throughput(stack, client, {
-      count: options.orders,
-      ...batchShape,
-      rawPutsPerSecond: await rawConditionalPuts(stack.info, 3000),
-    });
+    const singlePosts = await warmThroughput(
+      stack,
+      client,
+      { concurrency: options.concurrency, ordersPerRequest: 1 },
+      options.orders,
+    );
+    const batchedPosts = await warmThroughput(
+      stack,
+      client,
+      {
+        concurrency: Math.max(1, Math.round(options.concurrency / 4)),
+        ordersPerRequest: ORDERS_PER_BATCH_REQUEST,
+      },
+      options.orders,
+    );
     return { rawConditionalPutsPerSecond, single, singlePosts, batchedPosts };
   });
   const singleUnpatched = await withUnpatchedSqsPlugin(() =>
@@ -431,6 +450,7 @@ export const measureEndToEnd = async (options: {
   );
   return {
     pollersPerEvent,
+    workersPerFunction,
     ...measured,
     singleUnpatched,
     patchSpeedup: round(singleUnpatched.p50Ms / measured.single.p50Ms, 1),
