@@ -201,9 +201,13 @@ export const storesTable = (documents: DynamoDBDocumentClient, tableName: string
   },
 });
 
+const SWEEP_AT = 1024;
+
 /**
  * Remembers each answer of `load` for `ttlMs` (the pending promise too, so concurrent callers share
- * one read); a failed read is forgotten at once, so that the next caller tries again.
+ * one read); a failed read is forgotten at once, so that the next caller tries again. Expired
+ * entries are swept once it holds SWEEP_AT entries: the authorizer's cache is keyed by
+ * whatever key a client sends, so unanswered keys must not pile up for the environment's life.
  */
 export const ttlCache = <K, V>(
   load: (key: K) => Promise<V>,
@@ -216,6 +220,9 @@ export const ttlCache = <K, V>(
     const cached = entries.get(key);
     if (cached !== undefined && cached.expires > time) return cached.value;
     const value = load(key);
+    if (entries.size >= SWEEP_AT) {
+      for (const [entryKey, entry] of entries) if (entry.expires <= time) entries.delete(entryKey);
+    }
     entries.set(key, { value, expires: time + options.ttlMs });
     value.catch(() => {
       if (entries.get(key)?.value === value) entries.delete(key);
