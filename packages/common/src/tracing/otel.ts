@@ -29,6 +29,7 @@ import {
   ANNOTATION_KEY,
   type AwsSdkClient,
   inLambda,
+  isLambdaProcess,
   redactedAnnotation,
   redactedError,
   type Span,
@@ -171,7 +172,7 @@ const inSpan = async <T>(options: SpanOptions, work: (span: Span) => Promise<T>)
   const parent =
     active !== undefined
       ? context.active()
-      : remoteParent(inLambda() ? process.env._X_AMZN_TRACE_ID : producer && options.parentHeader);
+      : remoteParent(isLambdaProcess() ? process.env._X_AMZN_TRACE_ID : producer && options.parentHeader);
   const isRoot = active === undefined;
   if (isRoot) current.openRoots++;
   try {

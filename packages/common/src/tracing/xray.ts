@@ -20,7 +20,7 @@ import sdkPackage from 'aws-xray-sdk-core/package.json';
 import {
   ANNOTATION_KEY,
   type AwsSdkClient,
-  inLambda,
+  isLambdaProcess,
   redactedAnnotation,
   redactedError,
   type Span,
@@ -71,13 +71,8 @@ const wrap = (segment: XRaySegment, traceId: string): Span => ({
  * The Lambda runtime's facade segment, when this process really is in Lambda with active tracing.
  * serverless-offline sets IS_OFFLINE and has no facade worth attaching to.
  */
-let inLambdaProcess: boolean | undefined;
-
 const lambdaFacade = (): Segment | undefined => {
-  // Read once (three environment reads per span were a tenth of its cost): the runtime's variables
-  // and serverless-offline's IS_OFFLINE are set before the first invocation and never change.
-  inLambdaProcess ??= inLambda();
-  if (!inLambdaProcess) return undefined;
+  if (!isLambdaProcess()) return undefined;
   const current = contextUtils.getSegment();
   if (current === undefined) return undefined;
   const facade = current instanceof Subsegment ? current.segment : current;
