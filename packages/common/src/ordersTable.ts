@@ -143,8 +143,14 @@ const asStoredOrder = (item: Record<string, unknown>): StoredOrder => {
   return item as unknown as StoredOrder;
 };
 
-const withoutUndefined = <T extends object>(value: T): T =>
+/** The item without its undefined fields (DynamoDB stores none; the test fake drops them alike). */
+export const withoutUndefined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+
+/** A dead-letter marker of a message that was no order: any order may claim its key. */
+const UNCLAIMED_MARKER = '(#status = :deadLettered AND attribute_not_exists(fingerprint))';
+/** No item under the key yet, or only an unclaimed marker. */
+const NEW_OR_UNCLAIMED_MARKER = `attribute_not_exists(orderId) OR ${UNCLAIMED_MARKER}`;
 
 /** The item a put writes: the order's key and state, the ids every record carries, the fields of `status`, and when. */
 const itemOf = (
@@ -223,8 +229,7 @@ export const ordersTable = (client: DynamoDBDocumentClient, tableName: string): 
             new PutCommand({
               TableName: tableName,
               Item: item,
-              ConditionExpression:
-                'attribute_not_exists(orderId) OR (#status = :deadLettered AND attribute_not_exists(fingerprint))',
+              ConditionExpression: NEW_OR_UNCLAIMED_MARKER,
               ExpressionAttributeNames: NAMES,
               ExpressionAttributeValues: { ':deadLettered': ORDER_STATUS.deadLettered },
             }),
@@ -292,7 +297,7 @@ export const ordersTable = (client: DynamoDBDocumentClient, tableName: string): 
               ConditionExpression: [
                 'attribute_not_exists(orderId)',
                 '((#status = :accepted OR #status = :deadLettered) AND fingerprint = :fingerprint)',
-                '(#status = :deadLettered AND attribute_not_exists(fingerprint))',
+                UNCLAIMED_MARKER,
               ].join(' OR '),
               ExpressionAttributeNames: NAMES,
               ExpressionAttributeValues: {
@@ -336,8 +341,7 @@ export const ordersTable = (client: DynamoDBDocumentClient, tableName: string): 
       let condition: string;
       if (deadLettered.fingerprint === undefined) {
         // A dead letter that is no valid order may only mark an order id nobody else holds.
-        condition =
-          'attribute_not_exists(orderId) OR (#status = :deadLettered AND attribute_not_exists(fingerprint))';
+        condition = NEW_OR_UNCLAIMED_MARKER;
       } else {
         sets.push('fingerprint = :fingerprint');
         values[':fingerprint'] = deadLettered.fingerprint;

@@ -7,11 +7,9 @@ import type {
   ProcessResult,
   StoredOrder,
 } from '../ordersTable';
+import { withoutUndefined } from '../ordersTable';
 
 const keyOf = ({ storeId, orderId }: OrderKey): string => `${storeId}/${orderId}`;
-
-const withoutUndefined = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 
 /**
  * The orders table in memory, with the conditions of ordersTable() (the integration suite runs the same
