@@ -133,10 +133,10 @@ export const persistSqs = (service: SqsService, file: string, intervalMs = 250):
         if (existsSync(journal.current)) renameSync(journal.current, journal.previous);
         const content = JSON.stringify(queues);
         if (content !== last) {
-          await writeFileAtomic(
-            file,
-            JSON.stringify({ version: 1, savedAt: new Date().toISOString(), queues }),
-          );
+          // The same bytes as JSON.stringify({ version, savedAt, queues }), without serialising the
+          // queues a second time.
+          const savedAt = JSON.stringify(new Date().toISOString());
+          await writeFileAtomic(file, `{"version":1,"savedAt":${savedAt},"queues":${content}}`);
           last = content;
         }
         rmSync(journal.previous, { force: true });
