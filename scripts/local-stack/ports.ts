@@ -32,7 +32,10 @@ export const DEFAULT_PORTS: StackPorts = {
 };
 
 /** The environment variable that moves every port of the stack (and the tools' stack file). */
-export const BASE_PORT_ENV = 'LOCAL_STACK_BASE_PORT';
+import { BASE_PORT_ENV } from '@order-pipeline/local-aws/stack-file';
+
+export { BASE_PORT_ENV };
+
 const LAYOUT = Object.keys(DEFAULT_PORTS) as Array<keyof StackPorts>;
 /** A base port N puts the stack on N..N+PORT_SPAN-1, in the order of DEFAULT_PORTS. */
 export const PORT_SPAN = LAYOUT.length;

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import type { StackInfo } from '@order-pipeline/local-aws/stack-file';
 
 /** True while a process with this id exists (signal 0 probes without signalling). */
 export const processAlive = (pid: number): boolean => {
@@ -44,6 +45,20 @@ export const killLeftovers = async (pids: readonly number[]): Promise<number[]> 
     if (command !== undefined && !command.includes('offline')) continue;
     if (signalGroup(pid, 'SIGKILL')) killed.push(pid);
   }
+  return killed;
+};
+
+/** The pids of the services a stack file names. */
+export const servicePids = (info: StackInfo): number[] =>
+  Object.values(info.services ?? {}).flatMap((service) => (service.pid ? [service.pid] : []));
+
+/**
+ * Clears what a dead stack left: its leftover services (see killLeftovers) and its stack file.
+ * Answers the pids it killed.
+ */
+export const clearStaleStack = async (info: StackInfo, file: string): Promise<number[]> => {
+  const killed = await killLeftovers(servicePids(info));
+  await rm(file, { force: true });
   return killed;
 };
 

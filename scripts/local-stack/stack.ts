@@ -16,7 +16,7 @@ import { createConsoleApi } from './consoleApi';
 import { buildConsolePage } from './consolePage';
 import { startConsoleServer } from './consoleServer';
 import { assertPortsFree, DEFAULT_PORTS, type StackPorts } from './ports';
-import { killLeftovers, processAlive } from './processes';
+import { clearStaleStack, processAlive } from './processes';
 import { startService } from './services';
 import {
   DEFAULT_RESTART_POLICY,
@@ -125,14 +125,10 @@ const takeOverStackFile = async (file: string, say: (line: string) => void): Pro
       `a local stack is already running from ${file} (pid ${previous.pid}, since ${previous.startedAt}). Stop it with \`pnpm stop\`, or start this one on other ports with --base-port N.`,
     );
   }
-  const pids = Object.values(previous.services ?? {}).flatMap((service) =>
-    service.pid ? [service.pid] : [],
-  );
-  const killed = await killLeftovers(pids);
+  const killed = await clearStaleStack(previous, file);
   say(
     `replacing a stale stack file (pid ${previous.pid} is gone${killed.length > 0 ? `; killed its leftover services ${killed.join(', ')}` : ''})`,
   );
-  await rm(file, { force: true });
 };
 
 const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;

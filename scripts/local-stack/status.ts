@@ -79,7 +79,7 @@ export const collectStatus = async (info: StackInfo): Promise<StatusReport> => {
     }
     const deadLetters = await scanAll(dynamo, info.tables.DeadLettersTable, ['classification', 'status']);
     const orders = await scanAll(dynamo, info.tables.OrdersTable, ['status']);
-    const stores = (info as { stores?: Array<{ storeId?: number; apiKey?: string }> }).stores ?? [];
+    const stores = info.stores ?? [];
     return {
       status: info.status,
       pid: info.pid,

@@ -1,11 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { EXIT, type Program, UsageError, type Values } from '@order-pipeline/common/cli';
-import type { StackInfo } from '@order-pipeline/local-aws/stack-file';
-import { killLeftovers, processAlive, signalGroup, waitForExit } from './processes';
+import { clearStaleStack, processAlive, servicePids, signalGroup, waitForExit } from './processes';
 import { LOCATION_OPTIONS, mainOfStackCommand, readStackFileIfAny, stackLocation } from './program';
-
-const servicePids = (info: StackInfo): number[] =>
-  Object.values(info.services ?? {}).flatMap((service) => (service.pid ? [service.pid] : []));
 
 const OPTIONS = {
   ...LOCATION_OPTIONS,
@@ -38,8 +34,7 @@ const stop = async (values: Values<typeof OPTIONS>): Promise<number> => {
   }
   const services = servicePids(info);
   if (!processAlive(info.pid)) {
-    const killed = await killLeftovers(services);
-    await rm(file, { force: true });
+    const killed = await clearStaleStack(info, file);
     process.stdout.write(
       `the stack (pid ${info.pid}) was already gone; removed its stale ${file}${killed.length > 0 ? ` and killed its leftover services ${killed.join(', ')}` : ''}\n`,
     );
