@@ -10,8 +10,6 @@ export interface CallerStore {
   status: StoreStatus;
 }
 
-export { AUTHORIZER_CONTEXT };
-
 /**
  * serverless-offline replaces the authorizer's context with this header's JSON when a request carries
  * it (src/events/http/lambda-events/LambdaProxyIntegrationEvent.js), which would let any local client

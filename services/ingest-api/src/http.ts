@@ -17,8 +17,6 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 /** The X-Ray header API Gateway (or a client) passes on. */
 export const TRACE_HEADER_NAME = 'x-amzn-trace-id';
 
-export { headerValue };
-
 /**
  * The caller's `x-correlation-id`, or a new one. A malformed one, or one that carries personal data
  * (`ssn:078-05-1120`, an e-mail, a card or phone number), is refused with 400 rather than forwarded:

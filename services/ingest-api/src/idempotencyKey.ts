@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ERROR_CODE, RequestError } from './errors';
-import { type ApiEvent, headerValue } from './http';
+import { headerValue } from './headers';
+import type { ApiEvent } from './http';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 

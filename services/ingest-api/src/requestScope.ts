@@ -1,12 +1,12 @@
 import type { Clock, Tracer } from '@order-pipeline/common';
 import type { Span } from '@order-pipeline/common/tracing';
 import type { Context } from 'aws-lambda';
+import { headerValue } from './headers';
 import {
   type ApiEvent,
   answeringRequestErrors,
   CORRELATION_HEADER,
   type HttpResponse,
-  headerValue,
   readCorrelationId,
   TRACE_HEADER_NAME,
 } from './http';

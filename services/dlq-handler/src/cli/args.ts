@@ -8,8 +8,6 @@ import { DEFAULT_MAX_REDRIVES, RETRIES_EXHAUSTED, type RedriveSelection } from '
 import { LOCAL_STAGE } from './stage';
 import { COMMAND_OPTIONS, COMMANDS, type CommandName } from './usage';
 
-export { COMMANDS, type CommandName };
-
 type Target = CommandTarget;
 
 export type ParsedCommand =

@@ -9,8 +9,6 @@ import { showCommand } from './show';
 import { resolveStage, type StageTarget } from './stage';
 import { DLQ_CLI } from './usage';
 
-export { EXIT };
-
 export interface CliDeps {
   output: Output;
   /** Builds the clients for a stage (real ones in main.ts, fakes in tests). */

@@ -7,7 +7,7 @@ import {
 } from '@order-pipeline/local-aws/stage';
 import { LocalStackError } from '../errors';
 
-export { LOCAL_STAGE, type StageOptions };
+export { LOCAL_STAGE };
 
 /** Where the command's dead letters and orders queue are, for one stage. */
 export interface StageTarget {
